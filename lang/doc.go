@@ -1,4 +1,85 @@
 // Package lang turns KQL text into a checked syntax tree: the lexer and parser
 // (Parse), the binder that resolves names and types (Bind), and diagnostics with
 // positions.
+//
+// # Public API
+//
+//	func Parse(src string) (*ast.Script, error)      // error is an ErrorList
+//	func ParseExpr(src string) (ast.Expr, error)
+//	func Bind(s *ast.Script, env *Env) (*Info, error) // error is an ErrorList
+//	type Env struct {
+//		Tables     Tables               // the catalog (may be nil: no tables)
+//		Functions  Functions            // builtin.Functions() or the engine registry
+//		Stored     []*ast.LetStmt       // stored functions, as if let-declared before the query
+//		ParamTypes map[string]kusto.Type // types of query parameters not declared in the text
+//	}
+//	func ParseDateTimeText(s string) (int64, error)   // datetime literal/todatetime text forms
+//	func format: ast.Format(node) (package ast) prints canonical KQL.
+//
+// Package lang/builtin has the signatures of every built-in function:
+// builtin.Functions() (shared, read-only) and builtin.New() (a copy to extend).
+//
+// # Parser
+//
+// The lexer and the parser are hand-written (recursive descent over a token
+// slice), not participle: KQL's lexical traps (timespan suffixes, verbatim and
+// obfuscated strings, raw typed literals like datetime(2020-09-02T10:00Z)) and
+// its context-dependent keywords (operator names are ordinary identifiers,
+// hyphenated names like project-away, `!has`, `in~`) are simpler to get exactly
+// right by hand, and parse+bind of a 40-line hunting query stays well under a
+// millisecond. The parser recovers at ';' so each statement can report an error.
+//
+// What the parser guarantees:
+//   - Integer literals are long; `int(5)` is int. Negative numeric and timespan
+//     literals are folded into the Literal (Text "-5").
+//   - Adjacent string literals are concatenated into one Literal.
+//   - Sort keys default to Desc (KQL's default); Nulls is "" unless written.
+//   - The right side of in/!in/in~/!in~/has_any/has_all is a *ast.List, or, when
+//     the parenthesised list holds one tabular expression (a Pipe, DataTable,
+//     ...), that expression itself; without parentheses it is the expression
+//     written (a dynamic literal or a let name).
+//   - between's right side is a *ast.RangeExpr.
+//   - Parenthesised expressions are *ast.Paren (a tabular one holds a Pipe).
+//   - join/lookup Right is the tabular expression inside the parentheses (or the
+//     bare name). `on X` gives a JoinCond with Left and Right the same Ident.
+//   - `typeof(T)` (in extract(..., typeof(long)) etc.) is a Call named typeof
+//     whose single argument is an Ident naming the type.
+//   - Tier-1 operators give "operator 'make-series' is not supported yet".
+//
+// # Binder
+//
+// Bind fills every map of Info. What the engine can rely on after a nil error:
+//   - Types has an entry for every scalar expression node (including Paren,
+//     List items, RangeExpr bounds, Literal, Member, Index, call arguments and
+//     the Call itself). Star and tabular expressions have none.
+//   - Schemas has the output schema of every tabular expression (Pipe, table
+//     Ident, DataTable, Range, Print, Union, Paren around a tabular expression,
+//     tabular let Ident, user-function and tabular Call) and of every ast.Op.
+//     Pipe's schema is its last op's; Schemas[Pipe.Source] is the input.
+//   - Names/Multi: every NamedExpr of project, extend, summarize (aggs and by),
+//     print and serialize has its output column name in Names, or in Multi
+//     for arg_max/arg_min/take_any/percentiles/(A,B)= forms (then Names has no
+//     entry). For arg_max(T, *) Multi lists T's column then every other input
+//     column (ADX order: the by keys are excluded).
+//   - Refs: every Ident naming a column (RefColumn, Column = index in the input
+//     schema of the operator that evaluates it; for join conditions RefLeft /
+//     RefRight against the left/right schemas), a table (RefTable), a let
+//     (RefLet) or a parameter (RefParam). `$left.X` / `$right.X` Members get
+//     RefLeft/RefRight entries. Idents naming a function type in typeof(T),
+//     and names in project-away/keep/rename/reorder, get no Ref.
+//   - Calls: every Call. Aggregates inside summarize are CallAggregate with
+//     Name canonical (makeset → make_set). Calls of let functions and stored
+//     functions are CallUser with Expansion (a deep copy of the body, bound for
+//     this call site: its nodes have entries in Info) and Args (parameter →
+//     argument or default). invoke f(...) passes the pipe input as the first
+//     tabular parameter.
+//   - Lets: every let statement of the script, of stored functions and of
+//     function bodies; Params: declared query parameters; Query: the final
+//     expression; JoinKind: every Join ("innerunique" by default) and Lookup
+//     ("leftouter" by default).
+//   - Type rules: int→long→real promotion; datetime±timespan=datetime;
+//     datetime-datetime=timespan; timespan±timespan=timespan;
+//     timespan*number=timespan; timespan/timespan=real; timespan/number=timespan;
+//     comparisons and string operators are bool; `dynamic` mixes with anything
+//     (result dynamic for arithmetic).
 package lang

@@ -43,14 +43,19 @@ var defs = map[string]string{
 		MacAddress:string, NetworkAdapterType:string, NetworkAdapterStatus:string, TunnelType:string,
 		ConnectedNetworks:dynamic, DnsAddresses:dynamic, IPv4Dhcp:string, IPv6Dhcp:string,
 		DefaultGateways:dynamic, IPAddresses:dynamic, ReportId:long, NetworkAdapterVendor:string`,
-	"DeviceEvents": `Timestamp:datetime, DeviceId:string, DeviceName:string, ActionType:string, RemoteUrl:string,
-		RemoteIP:string, InitiatingProcessFileName:string, InitiatingProcessAccountName:string,
-		InitiatingProcessAccountUpn:string, ReportId:long, AdditionalFields:dynamic`,
 }
 
 var builtins = func() map[string]kusto.Schema {
-	m := make(map[string]kusto.Schema, len(defs))
+	all := make(map[string]string, len(defs)+len(moreDefs)+1)
 	for name, def := range defs {
+		all[name] = def
+	}
+	for name, def := range moreDefs {
+		all[name] = def
+	}
+	all["DeviceEvents"] = deviceEventsDef
+	m := make(map[string]kusto.Schema, len(all))
+	for name, def := range all {
 		s, err := parseDef(def)
 		if err != nil {
 			panic(fmt.Sprintf("schemas: built-in table %s: %v", name, err))
@@ -98,3 +103,13 @@ func Names() []string {
 	sort.Strings(names)
 	return names
 }
+
+// Catalog is the built-in tables as a table catalog: it has the methods of
+// lang.Tables (Table, TableNames), for binding queries without storage.
+type Catalog struct{}
+
+// Table returns the built-in schema of the named table.
+func (Catalog) Table(name string) (kusto.Schema, bool) { return Table(name) }
+
+// TableNames lists the built-in tables.
+func (Catalog) TableNames() []string { return Names() }

@@ -1,0 +1,1 @@
+SELECT Timestamp, DeviceId, RemoteUrl FROM DeviceNetworkEvents WHERE RemoteUrl IN ('dropbox.com', 'www.dropbox.com', 'drive.google.com', 'onedrive.live.com', 'wetransfer.com', 'mega.nz', 'app.box.com', 'github.com', 'slack.com', 'zoom.us')

@@ -1,0 +1,1 @@
+SELECT count(*) AS Count FROM DeviceNetworkEvents WHERE RemoteUrl ILIKE '%dropbox%'

@@ -1,0 +1,1 @@
+SELECT d.OSPlatform, count(*) AS count_ FROM DeviceNetworkEvents e JOIN (SELECT DISTINCT DeviceId, OSPlatform FROM DeviceInfo) d ON e.DeviceId = d.DeviceId WHERE e.RemotePort IS DISTINCT FROM 443 GROUP BY d.OSPlatform

@@ -1,0 +1,1 @@
+SELECT InitiatingProcessFileName, count(DISTINCT InitiatingProcessAccountName) AS dcount_InitiatingProcessAccountName FROM DeviceNetworkEvents GROUP BY InitiatingProcessFileName

@@ -1,0 +1,1 @@
+SELECT InitiatingProcessFileName, approx_count_distinct(InitiatingProcessAccountName) AS dcount_InitiatingProcessAccountName FROM DeviceNetworkEvents GROUP BY InitiatingProcessFileName

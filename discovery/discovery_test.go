@@ -1,0 +1,417 @@
+package discovery
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/prowl-hunt/prowl/discovery/catalog"
+	"github.com/prowl-hunt/prowl/discovery/govern"
+	"github.com/prowl-hunt/prowl/discovery/indicator"
+	"github.com/prowl-hunt/prowl/exec/ext"
+	"github.com/prowl-hunt/prowl/exec/fn"
+	"github.com/prowl-hunt/prowl/kusto"
+	"github.com/prowl-hunt/prowl/lang"
+	"github.com/prowl-hunt/prowl/lang/ast"
+)
+
+var now = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+
+// fakeRegistry records what Install registers.
+type fakeRegistry struct {
+	funcs    map[string]*lang.FuncSig
+	kernels  map[string]fn.Kernel
+	stored   map[string]string
+	tables   map[string]ext.TableSource
+	schemas  map[string]kusto.Schema
+	commands map[string]ext.CommandFunc
+}
+
+func newFake() *fakeRegistry {
+	return &fakeRegistry{funcs: map[string]*lang.FuncSig{}, kernels: map[string]fn.Kernel{}, stored: map[string]string{},
+		tables: map[string]ext.TableSource{}, schemas: map[string]kusto.Schema{}, commands: map[string]ext.CommandFunc{}}
+}
+
+func (f *fakeRegistry) RegisterFunction(sig *lang.FuncSig, k fn.Kernel) error {
+	if _, dup := f.funcs[sig.Name]; dup {
+		return errors.New("dup " + sig.Name)
+	}
+	f.funcs[sig.Name], f.kernels[sig.Name] = sig, k
+	return nil
+}
+func (f *fakeRegistry) RegisterStoredFunction(name, text string) error {
+	f.stored[name] = text
+	return nil
+}
+func (f *fakeRegistry) RegisterTable(name string, cols kusto.Schema, src ext.TableSource) error {
+	f.tables[name], f.schemas[name] = src, cols
+	return nil
+}
+func (f *fakeRegistry) RegisterCommand(verb string, run ext.CommandFunc) error {
+	f.commands[verb] = run
+	return nil
+}
+
+func install(t *testing.T, opts ...Option) (*Service, *fakeRegistry, string) {
+	t.Helper()
+	dir := t.TempDir()
+	reg := newFake()
+	s, err := Install(reg, dir, append([]Option{WithClock(func() time.Time { return now }), WithActor("tester")}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, reg, dir
+}
+
+func strArr(vals ...string) arrow.Array {
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	for _, v := range vals {
+		b.Append(v)
+	}
+	return b.NewArray()
+}
+
+func call(t *testing.T, reg *fakeRegistry, name string, vals ...string) arrow.Array {
+	t.Helper()
+	sig := reg.funcs[name]
+	if _, err := sig.Result([]kusto.Type{kusto.String}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := reg.kernels[name](&fn.Context{Mem: memory.DefaultAllocator, Now: now}, []fn.Arg{{Type: kusto.String, Array: strArr(vals...)}}, len(vals), kusto.String)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() != len(vals) {
+		t.Fatalf("%s returned %d values for %d", name, out.Len(), len(vals))
+	}
+	return out
+}
+
+func strings_(a arrow.Array) []string {
+	s := a.(*array.String)
+	out := make([]string, s.Len())
+	for i := range out {
+		out[i] = s.Value(i)
+	}
+	return out
+}
+
+func TestScalarFunctions(t *testing.T) {
+	s, reg, _ := install(t)
+	in := []string{"https://dl.dropboxusercontent.com/s/x?dl=1", "github.com", "intranet.contoso.local", "", "Dropbox"}
+	if got := strings_(call(t, reg, "cloud_app", in...)); !cmp.Equal(got, []string{"Dropbox", "GitHub", "", "", ""}) {
+		t.Errorf("cloud_app = %q", got)
+	}
+	if got := strings_(call(t, reg, "cloud_app_id", in...)); !cmp.Equal(got, []string{"dropbox", "github", "", "", "dropbox"}) {
+		t.Errorf("cloud_app_id = %q", got)
+	}
+	if got := strings_(call(t, reg, "cloud_app_category", "Dropbox", "openai.com", "nothing")); !cmp.Equal(got, []string{"Cloud storage", "Generative AI", ""}) {
+		t.Errorf("cloud_app_category = %q", got)
+	}
+	if got := strings_(call(t, reg, "url_host", "HTTPS://User@WWW.Example.COM:8443/a?b")); got[0] != "www.example.com" {
+		t.Errorf("url_host = %q", got)
+	}
+	doms := strings_(call(t, reg, "cloud_app_domains", "Dropbox", "nothing"))
+	if !strings.Contains(doms[0], `"dropbox.com"`) || doms[1] != "[]" {
+		t.Errorf("cloud_app_domains = %q", doms)
+	}
+	sc := call(t, reg, "cloud_app_score", "Dropbox", "0x0", "nothing").(*array.Float64)
+	if !sc.IsValid(0) || sc.Value(0) < 5 || sc.IsValid(1) || sc.IsValid(2) {
+		t.Errorf("cloud_app_score = %v", sc)
+	}
+	if _, err := reg.funcs["cloud_app"].Result([]kusto.Type{kusto.Long}); err == nil {
+		t.Error("cloud_app(long) accepted")
+	}
+	// Tags show up in cloud_app_tag at once.
+	if got := strings_(call(t, reg, "cloud_app_tag", "Dropbox")); got[0] != "" {
+		t.Errorf("untagged = %q", got)
+	}
+	if _, err := s.Tag("dropbox", "unsanctioned", "exfil", nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings_(call(t, reg, "cloud_app_tag", "Dropbox", "dropbox.com", "GitHub")); !cmp.Equal(got, []string{"Unsanctioned", "Unsanctioned", ""}) {
+		t.Errorf("cloud_app_tag = %q", got)
+	}
+	ta, _ := reg.kernels["cloud_app_tagged_at"](&fn.Context{}, []fn.Arg{{Type: kusto.String, Array: strArr("Dropbox"), Const: true}}, 3, kusto.DateTime)
+	ts := ta.(*array.Timestamp)
+	if ts.Len() != 3 || ts.IsNull(2) || int64(ts.Value(2)) != now.UnixNano() {
+		t.Errorf("cloud_app_tagged_at = %v", ts)
+	}
+	// A constant argument answers every row.
+	c, _ := reg.kernels["cloud_app"](&fn.Context{}, []fn.Arg{{Type: kusto.String, Array: strArr("mega.nz"), Const: true}}, 4, kusto.String)
+	if got := strings_(c); !cmp.Equal(got, []string{"MEGA", "MEGA", "MEGA", "MEGA"}) {
+		t.Errorf("const = %q", got)
+	}
+}
+
+func TestDeviceRiskFunctions(t *testing.T) {
+	_, reg, _ := install(t)
+	daily := `[["2026-11-01T00:00:00.0000000Z",10485760,100],["2026-11-02T00:00:00Z",12582912,110],` +
+		`["2026-11-03T00:00:00Z",9437184,90],["2026-11-05T00:00:00Z",4194304000,120],["2026-11-04T00:00:00Z",11534336,105],["bad"]]`
+	i64 := func(v int64) fn.Arg {
+		b := array.NewInt64Builder(memory.DefaultAllocator)
+		b.Append(v)
+		return fn.Arg{Type: kusto.Long, Array: b.NewArray(), Const: true}
+	}
+	args := []fn.Arg{{Type: kusto.Dynamic, Array: strArr(daily, "[]")}, i64(0), i64(0)}
+	if _, err := reg.funcs["device_risk_level"].Result([]kusto.Type{kusto.Dynamic, kusto.Long, kusto.Long}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.funcs["device_risk_level"].Result([]kusto.Type{kusto.Long, kusto.Long, kusto.Long}); err == nil {
+		t.Error("device_risk_level(long, ...) accepted")
+	}
+	lvl, _ := reg.kernels["device_risk_level"](&fn.Context{}, args, 2, kusto.String)
+	why, _ := reg.kernels["device_risk_reasons"](&fn.Context{}, args, 2, kusto.String)
+	if got := strings_(lvl); !cmp.Equal(got, []string{"High", "Informational"}) || !strings.Contains(strings_(why)[0], "upload 3.9 GiB on 2026-11-05") {
+		t.Errorf("device risk = %q, %q", got, strings_(why))
+	}
+}
+
+func TestStoredFunctionsParse(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(govern.StateDir(dir), 0o755)
+	os.WriteFile(filepath.Join(govern.StateDir(dir), "settings.json"), []byte(`{"excluded_users": ["svc-backup@contoso.com", "quote\"d"], "excluded_ips": ["10.0.0.9"]}`), 0o644)
+	reg := newFake()
+	if _, err := Install(reg, dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"discover_apps", "discover_devices", "discover_users", "unsanctioned_access"} {
+		text, ok := reg.stored[name]
+		if !ok {
+			t.Fatalf("%s not registered", name)
+		}
+		src := "let " + name + " = " + text + ";\nDeviceNetworkEvents | invoke " + name + "()"
+		if _, err := lang.Parse(src); err != nil {
+			t.Errorf("%s does not parse: %v\n%s", name, err, text)
+		}
+	}
+	if !strings.Contains(reg.stored["discover_apps"], `"svc-backup@contoso.com"`) || !strings.Contains(reg.stored["discover_apps"], `"10.0.0.9"`) {
+		t.Error("exclusions are not in discover_apps")
+	}
+}
+
+func TestTagFlow(t *testing.T) {
+	s, _, dir := install(t)
+	r, err := s.Tag("Dropbox", "Unsanctioned", "exfiltration risk", []string{"Finance", "HR", "Finance"}, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbx, _ := s.Catalog().ByID("dropbox")
+	if r.Added != len(dbx.AllDomains()) || r.Removed != 0 || r.Tag != govern.Unsanctioned {
+		t.Errorf("tag result = %+v", r)
+	}
+	if !strings.Contains(strings.Join(r.Messages, " "), "within hours") {
+		t.Errorf("messages = %q", r.Messages)
+	}
+	for _, ind := range r.Active {
+		if ind.Action != "Block" || !cmp.Equal(ind.RbacGroups, []string{"Finance", "HR"}) || ind.ExternalID != "prowl:dropbox:"+ind.Value {
+			t.Errorf("indicator = %+v", ind)
+		}
+	}
+	// Emitting again is idempotent.
+	out1, err := s.Indicators("stix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := indicator.ValidateSTIX(out1.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	out2, _ := s.Indicators("stix")
+	if string(out1.Bytes()) != string(out2.Bytes()) {
+		t.Error("re-emit differs")
+	}
+	// A restart sees the same state.
+	s2, err := New(dir, WithClock(func() time.Time { return now.Add(time.Hour) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.TagOf("dropbox") != govern.Unsanctioned {
+		t.Error("tag lost across restart")
+	}
+	// Monitored gives Warn; untag withdraws exactly the app's indicators.
+	if r, err := s2.Tag("mega.nz", "monitored", "", nil, "bob"); err != nil || r.Added != len(mustApp(t, s2, "mega").AllDomains()) || r.Active[0].Action != "Warn" {
+		t.Fatalf("monitor = %+v, %v", r, err)
+	}
+	u, err := s2.Untag("dropbox", "approved", "carol")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Removed != len(dbx.AllDomains()) || u.Added != 0 || u.Previous != govern.Unsanctioned {
+		t.Errorf("untag = %+v", u)
+	}
+	hosts, _ := s2.Indicators("hosts")
+	if strings.Contains(string(hosts.Bytes()), "dropbox") || len(hosts.Warnings) == 0 {
+		t.Errorf("hosts after untag:\n%s\nwarnings %q", hosts.Bytes(), hosts.Warnings)
+	}
+	js, _ := s2.Indicators("defender-json")
+	if !strings.Contains(string(js.Bytes()), "Withdrawn by prowl") {
+		t.Error("defender-json does not carry the withdrawal")
+	}
+	audit, _ := s2.Audit()
+	if len(audit) != 3 || audit[2].Actor != "carol" || audit[2].Reason != "approved" {
+		t.Errorf("audit = %+v", audit)
+	}
+}
+
+func mustApp(t *testing.T, s *Service, id string) *catalog.App {
+	a, ok := s.Catalog().ByID(id)
+	if !ok {
+		t.Fatalf("no app %s", id)
+	}
+	return a
+}
+
+func TestNeverBlockRefused(t *testing.T) {
+	s, _, _ := install(t, WithOwnHosts("https://prowl.contoso.com:8080"))
+	_, err := s.Tag("Microsoft", govern.Unsanctioned, "", nil, "")
+	if !errors.Is(err, ErrNeverBlock) || !strings.Contains(err.Error(), "identity") && !strings.Contains(err.Error(), "update") && !strings.Contains(err.Error(), "security") {
+		t.Errorf("unsanction Microsoft: %v", err)
+	}
+	if tags, _ := s.Tags(); len(tags) != 0 {
+		t.Errorf("refused tag was stored: %v", tags)
+	}
+	if _, _, bad := s.NeverBlock().Conflict("prowl.contoso.com"); !bad {
+		t.Error("own host not protected")
+	}
+	if _, err := s.Tag("no such app", govern.Unsanctioned, "", nil, ""); err == nil || !strings.Contains(err.Error(), "unknown app") {
+		t.Errorf("unknown app: %v", err)
+	}
+}
+
+func readTable(t *testing.T, tbl *ext.Table) [][]string {
+	t.Helper()
+	defer tbl.Reader.Release()
+	var rows [][]string
+	for tbl.Reader.Next() {
+		rec := tbl.Reader.RecordBatch()
+		for r := 0; r < int(rec.NumRows()); r++ {
+			var row []string
+			for c := 0; c < int(rec.NumCols()); c++ {
+				row = append(row, rec.Column(c).ValueStr(r))
+			}
+			rows = append(rows, row)
+		}
+		if !cmp.Equal(tbl.Columns, kusto.Schema(nil)) && int(rec.NumCols()) != len(tbl.Columns) {
+			t.Fatalf("record has %d columns, schema %d", rec.NumCols(), len(tbl.Columns))
+		}
+	}
+	return rows
+}
+
+func command(t *testing.T, reg *fakeRegistry, text string) (*ext.Table, error) {
+	t.Helper()
+	script, err := lang.Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := script.Command
+	run, ok := reg.commands[c.Verb]
+	if !ok {
+		t.Fatalf("no command %q", c.Verb)
+	}
+	return run(context.Background(), c)
+}
+
+func TestCommandsAndTables(t *testing.T) {
+	_, reg, _ := install(t)
+	res, err := command(t, reg, `.unsanction app "Dropbox", "mega" with (reason="exfil", groups="Finance, HR")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := readTable(t, res)
+	if len(rows) != 2 || rows[0][0] != "dropbox" || rows[0][2] != "Unsanctioned" || rows[1][1] != "MEGA" {
+		t.Errorf("unsanction rows = %v", rows)
+	}
+	if _, err := command(t, reg, `.unsanction app "Microsoft"`); !errors.Is(err, ErrNeverBlock) {
+		t.Errorf("never-block via command: %v", err)
+	}
+	tags, err := reg.tables["CloudAppTags"](context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	trows := readTable(t, tags)
+	if len(trows) != 2 || trows[0][3] != "exfil" || trows[0][6] != `["Finance","HR"]` {
+		t.Errorf("CloudAppTags = %v", trows)
+	}
+	inds, _ := reg.tables["CloudAppIndicators"](context.Background())
+	irows := readTable(t, inds)
+	if len(irows) < 16 || irows[0][5] != "Block" {
+		t.Errorf("CloudAppIndicators: %d rows, first %v", len(irows), irows[0])
+	}
+	cat, _ := reg.tables["CloudAppCatalog"](context.Background())
+	crows := readTable(t, cat)
+	if len(crows) < 500 {
+		t.Errorf("CloudAppCatalog has %d rows", len(crows))
+	}
+	exp, err := command(t, reg, `.export indicators format=rpz`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if erows := readTable(t, exp); len(erows) != 1 || !strings.Contains(erows[0][2], "dropbox.com CNAME .") || !strings.Contains(strings.Join(exp.Messages, " "), "within hours") {
+		t.Errorf("export = %v %q", erows, exp.Messages)
+	}
+	if _, err := command(t, reg, `.export indicators format=pdf`); err == nil {
+		t.Error("unknown format accepted")
+	}
+	un, err := command(t, reg, `.untag app "mega"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if urows := readTable(t, un); urows[0][5] == "0" {
+		t.Errorf("untag withdrew nothing: %v", urows)
+	}
+	if _, err := command(t, reg, `.tag app "Slack" with (tag="Reviewed")`); err != nil {
+		t.Error(err)
+	}
+	pol, _ := command(t, reg, `.show policies`)
+	if prow := readTable(t, pol); len(prow) != 3 || prow[0][2] != "false" {
+		t.Errorf("policies = %v", prow)
+	}
+}
+
+func TestApplyPolicies(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(govern.StateDir(dir), 0o755)
+	os.WriteFile(filepath.Join(govern.StateDir(dir), "settings.json"), []byte(`{"policies": [
+	  {"name": "Big uploads", "enabled": true, "min_daily_upload": 1000000, "tag": "Unsanctioned"}]}`), 0o644)
+	var asked string
+	q := func(ctx context.Context, kql string) (*ext.Table, error) {
+		asked = kql
+		rt := &rowTable{cols: kusto.Schema{{Name: "App", Type: kusto.String}, {Name: "AppId", Type: kusto.String}, {Name: "Category", Type: kusto.String},
+			{Name: "Score", Type: kusto.Real}, {Name: "Users", Type: kusto.Long}, {Name: "Devices", Type: kusto.Long}, {Name: "Transactions", Type: kusto.Long},
+			{Name: "TotalBytes", Type: kusto.Long}, {Name: "UploadBytes", Type: kusto.Long}, {Name: "FirstSeen", Type: kusto.DateTime}, {Name: "LastSeen", Type: kusto.DateTime}}}
+		rt.add("MEGA", "mega", "Cloud storage", nil, int64(3), int64(2), int64(40), int64(9e9), int64(8e9), now.Add(-48*time.Hour), now)
+		rt.add("GitHub", "github", "Code hosting", 8.0, int64(30), int64(20), int64(400), int64(1e6), int64(1e5), now.Add(-48*time.Hour), now)
+		return rt.build()
+	}
+	reg := newFake()
+	s, err := Install(reg, dir, WithQuery(q), WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Dispatched directly: the verb is what the engine passes for `.apply policies`.
+	res, err := reg.commands["apply policies"](context.Background(), &ast.Command{Verb: "apply policies"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := readTable(t, res)
+	if len(rows) != 1 || rows[0][1] != "mega" || !strings.Contains(rows[0][4], "daily upload 4000 MB") {
+		t.Errorf("alerts = %v", rows)
+	}
+	if !strings.Contains(asked, "invoke discover_apps()") {
+		t.Errorf("query = %q", asked)
+	}
+	if s.TagOf("mega") != govern.Unsanctioned {
+		t.Error("policy tag not applied")
+	}
+}

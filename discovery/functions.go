@@ -1,0 +1,324 @@
+package discovery
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/prowl-hunt/prowl/discovery/catalog"
+	"github.com/prowl-hunt/prowl/discovery/score"
+	"github.com/prowl-hunt/prowl/exec/fn"
+	"github.com/prowl-hunt/prowl/kusto"
+	"github.com/prowl-hunt/prowl/lang"
+)
+
+// scalarFunc is one scalar function discovery registers.
+type scalarFunc struct {
+	sig    *lang.FuncSig
+	kernel fn.Kernel
+}
+
+func stringArgs(name string, out kusto.Type) func(args []kusto.Type) (kusto.Type, error) {
+	return func(args []kusto.Type) (kusto.Type, error) {
+		for _, a := range args {
+			if a != kusto.String && a != kusto.Dynamic && a != kusto.Guid {
+				return kusto.Invalid, fmt.Errorf("%s expects a string (a URL, host name, app name or app id), not %s", name, a)
+			}
+		}
+		return out, nil
+	}
+}
+
+// deviceArgs checks (daily:dynamic, unsanctioned:number, lowscore:number).
+func deviceArgs(name string) func(args []kusto.Type) (kusto.Type, error) {
+	return func(args []kusto.Type) (kusto.Type, error) {
+		if args[0] != kusto.Dynamic && args[0] != kusto.String {
+			return kusto.Invalid, fmt.Errorf("%s: argument 1 must be the dynamic array of [day, upload, transactions], not %s", name, args[0])
+		}
+		for i, a := range args[1:] {
+			if !a.IsNumeric() {
+				return kusto.Invalid, fmt.Errorf("%s: argument %d must be a number, not %s", name, i+2, a)
+			}
+		}
+		return kusto.String, nil
+	}
+}
+
+// functions returns the scalar functions of the service.
+func (s *Service) functions() []scalarFunc {
+	str := func(name string, f func(v string) string) scalarFunc {
+		return scalarFunc{
+			sig:    &lang.FuncSig{Name: name, Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs(name, kusto.String)},
+			kernel: stringKernel(f),
+		}
+	}
+	app := func(v string) *catalog.App {
+		a, _ := s.App(v)
+		return a
+	}
+	return []scalarFunc{
+		str("cloud_app", func(v string) string {
+			if a, ok := s.cat.Match(v); ok {
+				return a.Name
+			}
+			return ""
+		}),
+		str("cloud_app_id", func(v string) string {
+			if a := app(v); a != nil {
+				return a.ID
+			}
+			return ""
+		}),
+		str("cloud_app_category", func(v string) string {
+			if a := app(v); a != nil {
+				return a.Category
+			}
+			return ""
+		}),
+		str("cloud_app_tag", func(v string) string {
+			if a := app(v); a != nil {
+				return s.TagOf(a.ID)
+			}
+			return ""
+		}),
+		str("url_host", catalog.NormalizeHost),
+		{
+			sig: &lang.FuncSig{Name: "cloud_app_domains", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_domains", kusto.Dynamic)},
+			kernel: stringKernel(func(v string) string {
+				a := app(v)
+				if a == nil {
+					return "[]"
+				}
+				b, _ := json.Marshal(a.AllDomains())
+				return string(b)
+			}),
+		},
+		{
+			sig: &lang.FuncSig{Name: "cloud_app_score", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_score", kusto.Real)},
+			kernel: func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+				return realKernel(ctx, args[0], n, func(v string) (float64, bool) {
+					a := app(v)
+					if a == nil {
+						return 0, false
+					}
+					sc := s.scoreOf(a)
+					if sc == nil {
+						return 0, false
+					}
+					return *sc, true
+				})
+			},
+		},
+		{
+			sig: &lang.FuncSig{Name: "cloud_app_tagged_at", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_tagged_at", kusto.DateTime)},
+			kernel: func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+				return timeKernel(ctx, args[0], n, func(v string) (int64, bool) {
+					a := app(v)
+					if a == nil {
+						return 0, false
+					}
+					t, ok := s.tagTime(a.ID)
+					return t, ok
+				})
+			},
+		},
+		{
+			sig:    &lang.FuncSig{Name: "device_risk_level", Kind: lang.Scalar, MinArgs: 3, MaxArgs: 3, Result: deviceArgs("device_risk_level")},
+			kernel: deviceKernel(func(r score.DeviceRisk) string { return r.Level }),
+		},
+		{
+			sig:    &lang.FuncSig{Name: "device_risk_reasons", Kind: lang.Scalar, MinArgs: 3, MaxArgs: 3, Result: deviceArgs("device_risk_reasons")},
+			kernel: deviceKernel(func(r score.DeviceRisk) string { return r.String() }),
+		},
+	}
+}
+
+func mem(ctx *fn.Context) memory.Allocator {
+	if ctx != nil && ctx.Mem != nil {
+		return ctx.Mem
+	}
+	return memory.DefaultAllocator
+}
+
+// stringKernel maps a string function over a String argument. The engine
+// calls kernels of one varying argument on dictionary values, so f runs once
+// per distinct value there.
+func stringKernel(f func(string) string) fn.Kernel {
+	return func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+		in, ok := args[0].Array.(*array.String)
+		b := array.NewStringBuilder(mem(ctx))
+		defer b.Release()
+		b.Reserve(n)
+		if !ok {
+			// A null literal or another layout: every row is "".
+			for i := 0; i < n; i++ {
+				b.Append(f(""))
+			}
+			return b.NewArray(), nil
+		}
+		if args[0].Const {
+			v := ""
+			if in.Len() > 0 && in.IsValid(0) {
+				v = in.Value(0)
+			}
+			r := f(v)
+			for i := 0; i < n; i++ {
+				b.Append(r)
+			}
+			return b.NewArray(), nil
+		}
+		for i := 0; i < n; i++ {
+			if in.IsNull(i) {
+				b.Append(f(""))
+				continue
+			}
+			b.Append(f(in.Value(i)))
+		}
+		return b.NewArray(), nil
+	}
+}
+
+func realKernel(ctx *fn.Context, arg fn.Arg, n int, f func(string) (float64, bool)) (arrow.Array, error) {
+	in, _ := arg.Array.(*array.String)
+	b := array.NewFloat64Builder(mem(ctx))
+	defer b.Release()
+	b.Reserve(n)
+	at := func(i int) string {
+		if in == nil {
+			return ""
+		}
+		if arg.Const {
+			i = 0
+		}
+		if i >= in.Len() || in.IsNull(i) {
+			return ""
+		}
+		return in.Value(i)
+	}
+	if arg.Const {
+		v, ok := f(at(0))
+		for i := 0; i < n; i++ {
+			if ok {
+				b.Append(v)
+			} else {
+				b.AppendNull()
+			}
+		}
+		return b.NewArray(), nil
+	}
+	for i := 0; i < n; i++ {
+		if v, ok := f(at(i)); ok {
+			b.Append(v)
+		} else {
+			b.AppendNull()
+		}
+	}
+	return b.NewArray(), nil
+}
+
+func timeKernel(ctx *fn.Context, arg fn.Arg, n int, f func(string) (int64, bool)) (arrow.Array, error) {
+	in, _ := arg.Array.(*array.String)
+	b := array.NewTimestampBuilder(mem(ctx), &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"})
+	defer b.Release()
+	b.Reserve(n)
+	for i := 0; i < n; i++ {
+		j := i
+		if arg.Const {
+			j = 0
+		}
+		v := ""
+		if in != nil && j < in.Len() && in.IsValid(j) {
+			v = in.Value(j)
+		}
+		if t, ok := f(v); ok {
+			b.Append(arrow.Timestamp(t))
+		} else {
+			b.AppendNull()
+		}
+	}
+	return b.NewArray(), nil
+}
+
+// num reads argument i of a numeric Arg at row r; null reads as 0.
+func num(a fn.Arg, r int) float64 {
+	if a.Const {
+		r = 0
+	}
+	if r >= a.Array.Len() || a.Array.IsNull(r) {
+		return 0
+	}
+	switch x := a.Array.(type) {
+	case *array.Int64:
+		return float64(x.Value(r))
+	case *array.Int32:
+		return float64(x.Value(r))
+	case *array.Float64:
+		return x.Value(r)
+	}
+	return 0
+}
+
+// deviceKernel evaluates device risk from (daily, unsanctioned apps,
+// low-score apps): daily is a dynamic array of [day, upload bytes,
+// transactions] triples, one per day of the device's activity; see score.Device.
+func deviceKernel(f func(score.DeviceRisk) string) fn.Kernel {
+	return func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+		daily, _ := args[0].Array.(*array.String)
+		b := array.NewStringBuilder(mem(ctx))
+		defer b.Release()
+		b.Reserve(n)
+		for i := 0; i < n; i++ {
+			j := i
+			if args[0].Const {
+				j = 0
+			}
+			var days []score.Day
+			if daily != nil && j < daily.Len() && daily.IsValid(j) {
+				days = parseDaily(daily.Value(j))
+			}
+			r := score.Device(score.DeviceActivity{
+				Days:             days,
+				UnsanctionedApps: int64(num(args[1], i)),
+				LowScoreApps:     int64(num(args[2], i)),
+			})
+			b.Append(f(r))
+		}
+		return b.NewArray(), nil
+	}
+}
+
+// parseDaily reads [[day, upload, transactions], ...]; malformed entries are skipped.
+func parseDaily(text string) []score.Day {
+	var raw [][]json.RawMessage
+	if json.Unmarshal([]byte(text), &raw) != nil {
+		return nil
+	}
+	out := make([]score.Day, 0, len(raw))
+	for _, e := range raw {
+		if len(e) != 3 {
+			continue
+		}
+		var ds string
+		var up, tx *float64
+		if json.Unmarshal(e[0], &ds) != nil || json.Unmarshal(e[1], &up) != nil || json.Unmarshal(e[2], &tx) != nil {
+			continue
+		}
+		d, err := time.Parse(time.RFC3339Nano, ds)
+		if err != nil {
+			continue
+		}
+		day := score.Day{Day: d}
+		if up != nil {
+			day.Upload = *up
+		}
+		if tx != nil {
+			day.Tx = *tx
+		}
+		out = append(out, day)
+	}
+	return out
+}

@@ -1,0 +1,232 @@
+package exec
+
+import (
+	"github.com/prowl-hunt/prowl/kusto"
+	"github.com/prowl-hunt/prowl/lang"
+	"github.com/prowl-hunt/prowl/lang/ast"
+)
+
+// neededColumns computes which columns of a table the operators after it read
+// (projection pruning), walking the pipe backwards from its output.
+func neededColumns(info *lang.Info, table kusto.Schema, ops []ast.Op) []bool {
+	schemas := make([]kusto.Schema, len(ops)+1)
+	schemas[0] = table
+	for i, o := range ops {
+		schemas[i+1] = info.Schemas[o]
+	}
+	need := map[string]bool{}
+	for _, c := range schemas[len(ops)] {
+		need[c.Name] = true
+	}
+	for i := len(ops) - 1; i >= 0; i-- {
+		need = neededIn(info, ops[i], schemas[i], need)
+		if need == nil {
+			break
+		}
+	}
+	out := make([]bool, len(table))
+	for i, c := range table {
+		out[i] = need == nil || need[c.Name]
+	}
+	return out
+}
+
+func allNames(s kusto.Schema) map[string]bool {
+	m := map[string]bool{}
+	for _, c := range s {
+		m[c.Name] = true
+	}
+	return m
+}
+
+// neededIn gives the input columns op o reads to produce the needed outputs;
+// nil means all.
+func neededIn(info *lang.Info, o ast.Op, in kusto.Schema, need map[string]bool) map[string]bool {
+	pass := func() map[string]bool {
+		m := map[string]bool{}
+		for n := range need {
+			if in.Index(n) >= 0 {
+				m[n] = true
+			}
+		}
+		return m
+	}
+	add := func(m map[string]bool, xs ...ast.Expr) {
+		for _, x := range xs {
+			walkRefs(info, x, func(col int) {
+				if col < len(in) {
+					m[in[col].Name] = true
+				}
+			})
+		}
+	}
+	switch v := o.(type) {
+	case *ast.Where:
+		m := pass()
+		add(m, v.Pred)
+		return m
+	case *ast.Extend, *ast.Serialize:
+		var cols []*ast.NamedExpr
+		if e, ok := v.(*ast.Extend); ok {
+			cols = e.Cols
+		} else {
+			cols = v.(*ast.Serialize).Cols
+		}
+		m := pass()
+		for _, ne := range cols {
+			if in.Index(info.Names[ne]) >= 0 {
+				delete(m, info.Names[ne])
+			}
+		}
+		for _, ne := range cols {
+			add(m, ne.X)
+		}
+		return m
+	case *ast.Project:
+		m := map[string]bool{}
+		for _, ne := range v.Cols {
+			add(m, ne.X)
+		}
+		return m
+	case *ast.ProjectAway, *ast.ProjectKeep, *ast.ProjectReorder, *ast.Take, *ast.Render:
+		return pass()
+	case *ast.ProjectRename:
+		m := pass()
+		for _, pr := range v.Pairs {
+			delete(m, pr.New)
+			if need[pr.New] {
+				m[pr.Old] = true
+			}
+		}
+		return m
+	case *ast.Summarize:
+		m := map[string]bool{}
+		for _, ne := range v.By {
+			add(m, ne.X)
+		}
+		for _, ne := range v.Aggs {
+			if hasStar(ne.X) {
+				return nil
+			}
+			add(m, ne.X)
+		}
+		return m
+	case *ast.Sort:
+		m := pass()
+		for _, k := range v.Keys {
+			add(m, k.X)
+		}
+		return m
+	case *ast.Top:
+		m := pass()
+		for _, k := range v.Keys {
+			add(m, k.X)
+		}
+		return m
+	case *ast.Count, *ast.GetSchema:
+		return map[string]bool{}
+	case *ast.Distinct:
+		if v.Star {
+			return nil
+		}
+		m := map[string]bool{}
+		add(m, v.Cols...)
+		return m
+	case *ast.Join, *ast.Lookup:
+		var on []*ast.JoinCond
+		if j, ok := v.(*ast.Join); ok {
+			on = j.On
+		} else {
+			on = v.(*ast.Lookup).On
+		}
+		m := pass()
+		for _, c := range on {
+			if r, ok := info.Refs[c.Left]; ok && r.Kind == lang.RefLeft && r.Column < len(in) {
+				m[in[r.Column].Name] = true
+			}
+		}
+		// A semi/anti join's output is its left input; otherwise every left
+		// column is in the output under its own name.
+		return m
+	case *ast.MvExpand:
+		m := pass()
+		for _, it := range v.Items {
+			add(m, it.X)
+		}
+		return m
+	case *ast.Parse:
+		m := pass()
+		for _, part := range v.Pattern {
+			if !part.IsLit && !part.Star {
+				delete(m, part.Column)
+			}
+		}
+		add(m, v.X)
+		return m
+	}
+	return nil
+}
+
+func hasStar(x ast.Expr) bool {
+	found := false
+	walkExpr(x, func(e ast.Expr) bool {
+		if _, ok := e.(*ast.Star); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// walkRefs calls f with the input column index of every column reference in
+// the scalar expression x (not descending into tabular sub-expressions).
+func walkRefs(info *lang.Info, x ast.Expr, f func(col int)) {
+	walkExpr(x, func(e ast.Expr) bool {
+		if _, tab := info.Schemas[e]; tab {
+			return false
+		}
+		if r, ok := info.Refs[e]; ok && r.Kind == lang.RefColumn {
+			f(r.Column)
+		}
+		if c, ok := e.(*ast.Call); ok {
+			if ci := info.Calls[c]; ci != nil && ci.Kind == lang.CallUser {
+				for _, a := range ci.Args {
+					walkRefs(info, a, f)
+				}
+			}
+		}
+		return true
+	})
+}
+
+// walkExpr visits x and its scalar sub-expressions while visit returns true.
+func walkExpr(x ast.Expr, visit func(ast.Expr) bool) {
+	if x == nil || !visit(x) {
+		return
+	}
+	switch v := x.(type) {
+	case *ast.Paren:
+		walkExpr(v.X, visit)
+	case *ast.Binary:
+		walkExpr(v.L, visit)
+		walkExpr(v.R, visit)
+	case *ast.Unary:
+		walkExpr(v.X, visit)
+	case *ast.Call:
+		for _, a := range v.Args {
+			walkExpr(a, visit)
+		}
+	case *ast.Member:
+		walkExpr(v.X, visit)
+	case *ast.Index:
+		walkExpr(v.X, visit)
+		walkExpr(v.Index, visit)
+	case *ast.List:
+		for _, a := range v.Items {
+			walkExpr(a, visit)
+		}
+	case *ast.RangeExpr:
+		walkExpr(v.Lo, visit)
+		walkExpr(v.Hi, visit)
+	}
+}

@@ -1,0 +1,5 @@
+package exec
+
+import "sort"
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -1,0 +1,80 @@
+package strops
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// dictParts returns the string dictionary and int32 indices of a
+// dictionary-encoded string column; indices of other widths are copied into
+// idx (grown as needed), and owned reports that case.
+func dictParts(a *array.Dictionary, idx []int32) (dict *array.String, out []int32, owned bool, err error) {
+	dict, ok := a.Dictionary().(*array.String)
+	if !ok {
+		return nil, nil, false, fmt.Errorf("dictionary of %s, want string", a.Dictionary().DataType())
+	}
+	n := a.Len()
+	switch ix := a.Indices().(type) {
+	case *array.Int32:
+		return dict, ix.Int32Values(), false, nil
+	case *array.Int8, *array.Int16, *array.Int64, *array.Uint8, *array.Uint16, *array.Uint32, *array.Uint64:
+		idx = growInt32s(idx, n)
+		for i := 0; i < n; i++ {
+			idx[i] = int32(indexAt(ix, i))
+		}
+		return dict, idx, true, nil
+	}
+	return nil, nil, false, fmt.Errorf("dictionary indices of %s not supported", a.Indices().DataType())
+}
+
+func indexAt(a arrow.Array, i int) int64 {
+	switch x := a.(type) {
+	case *array.Int8:
+		return int64(x.Value(i))
+	case *array.Int16:
+		return int64(x.Value(i))
+	case *array.Int64:
+		return x.Value(i)
+	case *array.Uint8:
+		return int64(x.Value(i))
+	case *array.Uint16:
+		return int64(x.Value(i))
+	case *array.Uint32:
+		return int64(x.Value(i))
+	case *array.Uint64:
+		return int64(x.Value(i))
+	}
+	return 0
+}
+
+// EvalDictionary is Eval over a dictionary-encoded string column: the
+// predicate runs once per dictionary entry, then rows take their entry's
+// answer. Rows with a null index read as "".
+func (m *Matcher) EvalDictionary(a *array.Dictionary, out []bool) error {
+	sc := getScratch()
+	defer putScratch(sc)
+	dict, idx, owned, err := dictParts(a, sc.offs)
+	if err != nil {
+		return err
+	}
+	if owned {
+		sc.offs = idx[:0] // keep the grown buffer; never an Arrow buffer
+	}
+	// the per-entry answers live in their own slice: Eval borrows sc too
+	dm := make([]bool, dict.Len())
+	m.Eval(dict, dm)
+	n := a.Len()
+	out = out[:n]
+	Gather(dm, idx[:n], out)
+	if a.NullN() > 0 {
+		e := m.empty != m.not
+		for i := 0; i < n; i++ {
+			if a.IsNull(i) {
+				out[i] = e
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,197 @@
+package gen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/prowl-hunt/prowl/storage"
+)
+
+// CatalogOptions configure WriteCatalog.
+type CatalogOptions struct {
+	Writer storage.WriterOptions
+	// CommitRows commits a writer each time this many rows were written to it
+	// since its last commit (default 0: one commit per writer at the end).
+	CommitRows int64
+	// Writers is the number of parallel DeviceNetworkEvents writers (default
+	// GOMAXPROCS). Each takes whole days, so each day still gets one file per
+	// commit.
+	Writers int
+}
+
+// CatalogResult is what WriteCatalog did.
+type CatalogResult struct {
+	Summary
+	Files []string // files committed
+}
+
+// dayWriter is one storage writer fed by its own goroutine.
+type dayWriter struct {
+	w       *storage.Writer
+	ch      chan arrow.RecordBatch
+	pending int64
+	files   []string
+	err     error
+	done    chan struct{}
+	commitN int64
+}
+
+func (d *dayWriter) commit() error {
+	info, err := d.w.Commit()
+	if err != nil {
+		return err
+	}
+	d.files = append(d.files, info.Files...)
+	d.pending = 0
+	return nil
+}
+
+// write adds a batch and commits when CommitRows is reached.
+func (d *dayWriter) write(rec arrow.RecordBatch) error {
+	if err := d.w.Write(rec); err != nil {
+		return err
+	}
+	d.pending += rec.NumRows()
+	if d.commitN > 0 && d.pending >= d.commitN {
+		return d.commit()
+	}
+	return nil
+}
+
+func (d *dayWriter) run() {
+	defer close(d.done)
+	for rec := range d.ch {
+		if d.err == nil {
+			d.err = d.write(rec)
+		}
+		rec.Release()
+	}
+}
+
+// WriteCatalog generates the dataset of cfg into the storage catalog: one
+// writer per inventory table and opts.Writers parallel writers for
+// DeviceNetworkEvents (a day always goes to the same one), committed at the end
+// or every opts.CommitRows rows. On error the uncommitted rows are thrown away;
+// committed ones stay.
+func WriteCatalog(ctx context.Context, cfg Config, cat *storage.Catalog, opts CatalogOptions) (res CatalogResult, err error) {
+	if opts.Writers <= 0 {
+		opts.Writers = runtime.GOMAXPROCS(0)
+	}
+	newWriter := func(table string) (*dayWriter, error) {
+		w, err := cat.NewWriter(table, opts.Writer)
+		if err != nil {
+			return nil, err
+		}
+		return &dayWriter{w: w, commitN: opts.CommitRows}, nil
+	}
+	inventory := map[string]*dayWriter{}
+	net := make([]*dayWriter, opts.Writers)
+	for i := range net {
+		if net[i], err = newWriter("DeviceNetworkEvents"); err != nil {
+			return res, fmt.Errorf("gen: %w", err)
+		}
+		net[i].ch = make(chan arrow.RecordBatch, 2)
+		net[i].done = make(chan struct{})
+		go net[i].run()
+	}
+	var closeOnce sync.Once
+	closeNet := func() {
+		closeOnce.Do(func() {
+			for _, d := range net {
+				close(d.ch)
+			}
+			for _, d := range net {
+				<-d.done
+			}
+		})
+	}
+	defer func() {
+		closeNet()
+		if err != nil {
+			for _, d := range append(net, mapValues(inventory)...) {
+				d.w.Abort()
+			}
+		}
+	}()
+
+	sink := SinkFunc(func(table string, rec arrow.RecordBatch) error {
+		if table == "DeviceNetworkEvents" {
+			d := net[int(firstDay(rec))%len(net)]
+			if d.err != nil {
+				return d.err
+			}
+			rec.Retain()
+			d.ch <- rec
+			return nil
+		}
+		d, ok := inventory[table]
+		if !ok {
+			var err error
+			if d, err = newWriter(table); err != nil {
+				return err
+			}
+			inventory[table] = d
+		}
+		return d.write(rec)
+	})
+	sum, err := Generate(ctx, cfg, sink)
+	res.Summary = sum
+	closeNet()
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, d := range net {
+		if d.err != nil {
+			errs = append(errs, fmt.Errorf("gen: %w", d.err))
+		}
+	}
+	if len(errs) > 0 {
+		return res, errors.Join(errs...)
+	}
+	all := net
+	for _, table := range Tables {
+		if d, ok := inventory[table]; ok {
+			all = append(all, d)
+		}
+	}
+	for _, d := range all {
+		if d.pending > 0 {
+			if err := d.commit(); err != nil {
+				return res, fmt.Errorf("gen: %w", err)
+			}
+		}
+		res.Files = append(res.Files, d.files...)
+	}
+	if err := cat.Refresh(); err != nil {
+		return res, fmt.Errorf("gen: %w", err)
+	}
+	return res, nil
+}
+
+func mapValues(m map[string]*dayWriter) []*dayWriter {
+	out := make([]*dayWriter, 0, len(m))
+	for _, d := range m {
+		out = append(out, d)
+	}
+	return out
+}
+
+// firstDay returns the UTC day number of a batch's first Timestamp (0 when it
+// has none). Generated batches never straddle a day.
+func firstDay(rec arrow.RecordBatch) int64 {
+	for i, f := range rec.Schema().Fields() {
+		if f.Name == "Timestamp" && rec.NumRows() > 0 {
+			if ts, ok := rec.Column(i).(*array.Timestamp); ok {
+				return int64(ts.Value(0)) / (86400 * 1e9)
+			}
+		}
+	}
+	return 0
+}
