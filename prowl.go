@@ -250,7 +250,7 @@ func (r *statsReader) Next() bool {
 type storageSource struct{ c *storage.Catalog }
 
 func (s storageSource) Table(name string) (kusto.Schema, bool) { return s.c.Table(name) }
-func (s storageSource) TableNames() []string                  { return s.c.TableNames() }
+func (s storageSource) TableNames() []string                   { return s.c.TableNames() }
 
 func (s storageSource) Scan(ctx context.Context, req exec.ScanRequest) (exec.Scanner, error) {
 	spec := storage.ScanSpec{Table: req.Table, Columns: req.Columns, TimeMin: req.TimeMin, TimeMax: req.TimeMax}

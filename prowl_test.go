@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/prowl-hunt/prowl/lang"
 	"github.com/prowl-hunt/prowl/storage"
@@ -89,13 +90,18 @@ func query(t testing.TB, db *DB, q string, params Params) ([]string, *Result) {
 func TestCountFromMetadataMatchesScan(t *testing.T) {
 	db := testDB(t)
 	meta, _ := query(t, db, "DeviceNetworkEvents | count", nil)
-	scan, _ := query(t, db, "DeviceNetworkEvents | summarize count()", nil)
+	scan, _ := query(t, db, "DeviceNetworkEvents | where isnotnull(Timestamp) | summarize count()", nil)
 	if len(meta) != 1 || meta[0] != fmt.Sprint(testRows) || scan[0] != meta[0] {
 		t.Fatalf("count = %v, summarize count() = %v, want %d", meta, scan, testRows)
 	}
 	day := `DeviceNetworkEvents | where Timestamp >= datetime(2024-03-08) and Timestamp < datetime(2024-03-09) | `
 	meta, _ = query(t, db, day+"count", nil)
-	scan, _ = query(t, db, day+"summarize count()", nil)
+	scan, _ = query(t, db, day+"where DeviceId != 'none' | summarize count()", nil)
+	// summarize count() is answered from metadata too, under its own name
+	rows, res := query(t, db, day+"summarize N = count()", nil)
+	if rows[0] != meta[0] || res.Columns[0].Name != "N" || res.Stats.RowsScanned != 0 {
+		t.Fatalf("summarize N = count(): %v %v rows scanned %d", rows, res.Columns, res.Stats.RowsScanned)
+	}
 	if meta[0] != scan[0] || meta[0] == "0" {
 		t.Fatalf("one-day count: metadata %v, scan %v", meta, scan)
 	}
@@ -206,6 +212,26 @@ func TestCommandsAndRender(t *testing.T) {
 	}
 }
 
+func TestMemoryBudget(t *testing.T) {
+	db := testDB(t)
+	small, err := Open(dataDir, &Options{MemoryBudget: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer small.Close()
+	res, err := small.Query(context.Background(), "DeviceNetworkEvents | order by Timestamp asc", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	for res.Reader.Next() {
+	}
+	if err := res.Reader.Err(); err == nil || !strings.Contains(err.Error(), "memory budget") {
+		t.Fatalf("err = %v, want a memory budget error", err)
+	}
+	_ = db
+}
+
 func TestCancel(t *testing.T) {
 	db := testDB(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -222,4 +248,124 @@ func TestCancel(t *testing.T) {
 	res.Close()
 }
 
-var _ = array.NewRecordReader
+func TestDiscoveryThroughEngine(t *testing.T) {
+	db := testDB(t)
+	rows, res := query(t, db, `DeviceNetworkEvents | where Timestamp > ago(30d) | invoke discover_apps() | where Transactions > 0 | count`, nil)
+	if len(rows) != 1 || rows[0] == "0" {
+		t.Fatalf("discover_apps found no apps: %v", rows)
+	}
+	_ = res
+	rows, _ = query(t, db, `print cloud_app("https://www.dropbox.com/x")`, nil)
+	if len(rows) != 1 || rows[0] != "Dropbox" {
+		t.Fatalf("cloud_app = %v", rows)
+	}
+	rows, _ = query(t, db, `CloudAppCatalog | take 3 | count`, nil)
+	if len(rows) != 1 || rows[0] != "3" {
+		t.Fatalf("CloudAppCatalog = %v", rows)
+	}
+}
+
+// The benchmark queries of performance.md (Q1–Q9) over generated data:
+// PROWL_BENCH_ROWS rows of DeviceNetworkEvents over 30 days (default 200,000).
+var benchQueries = []struct{ name, q string }{
+	{"Q1_in", `DeviceNetworkEvents | where RemoteUrl in ("dropbox.com","www.dropbox.com","dl.dropboxusercontent.com","wetransfer.com","mega.nz","drive.google.com","onedrive.live.com","box.com","github.com","slack.com") | project Timestamp, DeviceId, RemoteUrl`},
+	{"Q2_contains", `DeviceNetworkEvents | where RemoteUrl contains "dropbox" | count`},
+	{"Q3_has", `DeviceNetworkEvents | where RemoteUrl has "wetransfer" | count`},
+	{"Q4_bin", `DeviceNetworkEvents | summarize count() by InitiatingProcessFileName, bin(Timestamp, 1h)`},
+	{"Q5_top", `DeviceNetworkEvents | summarize TotalBytes=sum(BytesSent) by DeviceId | top 10 by TotalBytes`},
+	{"Q6_join", `DeviceNetworkEvents | where RemotePort != 443 | join kind=inner (DeviceInfo | distinct DeviceId, OSPlatform) on DeviceId | summarize count() by OSPlatform`},
+	{"Q7_dcount", `DeviceNetworkEvents | summarize dcount(InitiatingProcessAccountName) by InitiatingProcessFileName`},
+	{"Q8_day", `DeviceNetworkEvents | where Timestamp between (datetime(2024-03-05) .. 1d) | summarize count(), sum(BytesSent)`},
+	{"Q9_order", `DeviceNetworkEvents | where RemoteUrl in ("dropbox.com","www.dropbox.com","dl.dropboxusercontent.com") | order by Timestamp desc`},
+	{"D1_discover", `DeviceNetworkEvents | where Timestamp > ago(30d) | invoke discover_apps()`},
+}
+
+func benchDB(b *testing.B) *DB {
+	rows := int64(200_000)
+	if s := os.Getenv("PROWL_BENCH_ROWS"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			b.Fatalf("PROWL_BENCH_ROWS: %v", err)
+		}
+		rows = n
+	}
+	dir := b.TempDir()
+	cat, err := storage.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	end := time.Date(2024, 3, 20, 0, 0, 0, 0, time.UTC)
+	if _, err := gen.WriteCatalog(context.Background(), gen.Config{Rows: rows, Days: 30, End: end}, cat, gen.CatalogOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	db, err := Open(dir, &Options{Now: func() time.Time { return end }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+func BenchmarkQueries(b *testing.B) {
+	db := benchDB(b)
+	for _, bq := range benchQueries {
+		b.Run(bq.name, func(b *testing.B) {
+			for b.Loop() {
+				res, err := db.Query(context.Background(), bq.q, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for res.Reader.Next() {
+				}
+				if err := res.Reader.Err(); err != nil {
+					b.Fatal(err)
+				}
+				res.Close()
+			}
+		})
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dataDir != "" {
+		os.RemoveAll(dataDir)
+	}
+	os.Exit(code)
+}
+
+// tempDir is a directory shared by every test of the binary, removed by TestMain.
+func tempDir() (string, error) { return os.MkdirTemp("", "prowl-test-") }
+
+// TestCorpus runs every query of the lang corpus (realistic Defender hunting
+// queries) that binds over the generated data: none may fail at run time.
+func TestCorpus(t *testing.T) {
+	db := testDB(t)
+	files, _ := filepath.Glob("lang/testdata/corpus/*.kql")
+	bindErr, ok, fail := 0, 0, 0
+	for _, f := range files {
+		q, _ := os.ReadFile(f)
+		res, err := db.Query(context.Background(), string(q), nil)
+		var el lang.ErrorList
+		if errors.As(err, &el) && err != nil {
+			bindErr++
+			continue
+		}
+		if err == nil {
+			for res.Reader.Next() {
+			}
+			err = res.Reader.Err()
+			res.Close()
+		}
+		if err != nil {
+			fail++
+			t.Errorf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		ok++
+	}
+	t.Logf("ok %d, bind errors %d, failures %d", ok, bindErr, fail)
+	if ok < len(files)/2 {
+		t.Errorf("only %d of %d corpus queries ran", ok, len(files))
+	}
+}

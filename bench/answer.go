@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 // canonical text tuples (values rendered the same way whichever engine made
 // them), kept whole so differences can be shown.
 type answer struct {
+	cols   []string
 	rows   int
 	tuples [][]string
 }
@@ -46,6 +48,9 @@ func runProwl(ctx context.Context, db *prowl.DB, text string) (*answer, error) {
 	}
 	defer res.Close()
 	a := &answer{}
+	for _, c := range res.Columns {
+		a.cols = append(a.cols, c.Name)
+	}
 	for res.Reader.Next() {
 		rec := res.Reader.RecordBatch()
 		n := int(rec.NumRows())
@@ -115,7 +120,7 @@ func runDuck(duck *sql.DB, text string) (*answer, error) {
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	a := &answer{}
+	a := &answer{cols: cols}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
@@ -168,7 +173,7 @@ func compareExact(p, d *answer) (bool, string) {
 	}
 	ps, ds := checksum(p), checksum(d)
 	if ps != ds {
-		return false, fmt.Sprintf("checksums differ: prowl %016x, duckdb %016x", ps, ds)
+		return false, fmt.Sprintf("checksums differ: prowl %016x, duckdb %016x%s", ps, ds, diff(p, d, 3))
 	}
 	return true, fmt.Sprintf("equal (checksum %016x)", ps)
 }
@@ -192,31 +197,104 @@ func checksum(a *answer) uint64 {
 	return sum
 }
 
-// compareApprox matches rows by all columns but the last and requires the last
-// (an approximate count) to be within tol of the exact value.
-func compareApprox(p, d *answer, tol float64) (bool, string) {
+// compareApprox matches rows by the exact columns and requires each
+// approximate column (a dcount) to be within tol of the other engine's value.
+// approx holds column indices; the rows of d are taken as exact.
+func compareApprox(p, d *answer, approx []int, tol float64) (bool, string) {
 	if p.rows != d.rows {
 		return false, fmt.Sprintf("row counts differ: prowl %d, exact %d", p.rows, d.rows)
 	}
-	exact := map[string]float64{}
+	isApprox := map[int]bool{}
+	for _, i := range approx {
+		isApprox[i] = true
+	}
+	key := func(t []string) string {
+		var k []string
+		for i, v := range t {
+			if !isApprox[i] {
+				if v == null {
+					v = ""
+				}
+				k = append(k, v)
+			}
+		}
+		return strings.Join(k, "\x1f")
+	}
+	exact := map[string][]string{}
 	for _, t := range d.tuples {
-		v, _ := strconv.ParseFloat(t[len(t)-1], 64)
-		exact[strings.Join(t[:len(t)-1], "\x1f")] = v
+		exact[key(t)] = t
 	}
 	worst := 0.0
 	for _, t := range p.tuples {
-		key := strings.Join(t[:len(t)-1], "\x1f")
-		want, ok := exact[key]
+		want, ok := exact[key(t)]
 		if !ok {
-			return false, fmt.Sprintf("group %q missing from the exact answer", key)
+			return false, fmt.Sprintf("row %q missing from the exact answer", strings.Join(t, ", "))
 		}
-		got, _ := strconv.ParseFloat(t[len(t)-1], 64)
-		if err := math.Abs(got-want) / math.Max(want, 1); err > worst {
-			worst = err
+		for _, i := range approx {
+			g, err1 := strconv.ParseFloat(t[i], 64)
+			w, err2 := strconv.ParseFloat(want[i], 64)
+			if err1 != nil || err2 != nil {
+				return false, fmt.Sprintf("column %d: non-numeric approximate values %q, %q", i, t[i], want[i])
+			}
+			if e := math.Abs(g-w) / math.Max(w, 1); e > worst {
+				worst = e
+			}
 		}
 	}
 	if worst > tol {
 		return false, fmt.Sprintf("dcount off by %.2f%% (limit %.0f%%)", worst*100, tol*100)
 	}
-	return true, fmt.Sprintf("within %.2f%% of exact", worst*100)
+	return true, fmt.Sprintf("equal, dcount within %.2f%% of exact", worst*100)
+}
+
+// columnIndices finds the named columns in an answer.
+func columnIndices(a *answer, names []string) ([]int, error) {
+	var idx []int
+	for _, n := range names {
+		i := slices.Index(a.cols, n)
+		if i < 0 {
+			return nil, fmt.Errorf("approx column %q not in the result (%s)", n, strings.Join(a.cols, ", "))
+		}
+		idx = append(idx, i)
+	}
+	return idx, nil
+}
+
+// diff describes up to n rows found in one answer but not the other.
+func diff(p, d *answer, n int) string {
+	norm := func(t []string) string {
+		k := make([]string, len(t))
+		for i, v := range t {
+			if v == null {
+				v = ""
+			}
+			k[i] = v
+		}
+		return strings.Join(k, " | ")
+	}
+	count := map[string]int{}
+	for _, t := range p.tuples {
+		count[norm(t)]++
+	}
+	for _, t := range d.tuples {
+		count[norm(t)]--
+	}
+	var b strings.Builder
+	shown := 0
+	for _, t := range p.tuples {
+		if k := norm(t); count[k] > 0 && shown < n {
+			fmt.Fprintf(&b, "\n    only prowl:  %s", k)
+			count[k] = 0
+			shown++
+		}
+	}
+	shown = 0
+	for _, t := range d.tuples {
+		if k := norm(t); count[k] < 0 && shown < n {
+			fmt.Fprintf(&b, "\n    only duckdb: %s", k)
+			count[k] = 0
+			shown++
+		}
+	}
+	return b.String()
 }

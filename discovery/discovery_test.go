@@ -3,6 +3,7 @@ package discovery
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,6 @@ import (
 	"github.com/prowl-hunt/prowl/exec/fn"
 	"github.com/prowl-hunt/prowl/kusto"
 	"github.com/prowl-hunt/prowl/lang"
-	"github.com/prowl-hunt/prowl/lang/ast"
 )
 
 var now = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
@@ -373,6 +373,18 @@ func TestCommandsAndTables(t *testing.T) {
 	if _, err := command(t, reg, `.tag app "Slack" with (tag="Reviewed")`); err != nil {
 		t.Error(err)
 	}
+	show, err := command(t, reg, `.show app "Dropbox"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := map[string][]string{}
+	for _, r := range readTable(t, show) {
+		props[r[0]] = r[1:]
+	}
+	if props["Category"][0] != "Cloud storage" || props["Founded"][0] != "2007" || !strings.HasPrefix(props["Founded"][1], "https://") ||
+		props["Tag"][0] != "Unsanctioned" || !strings.Contains(props["Hunting query"][0], "RemoteUrl in~") {
+		t.Errorf(".show app = %v", props)
+	}
 	pol, _ := command(t, reg, `.show policies`)
 	if prow := readTable(t, pol); len(prow) != 3 || prow[0][2] != "false" {
 		t.Errorf("policies = %v", prow)
@@ -399,8 +411,7 @@ func TestApplyPolicies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Dispatched directly: the verb is what the engine passes for `.apply policies`.
-	res, err := reg.commands["apply policies"](context.Background(), &ast.Command{Verb: "apply policies"})
+	res, err := command(t, reg, `.apply policies period=7d`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,10 +419,157 @@ func TestApplyPolicies(t *testing.T) {
 	if len(rows) != 1 || rows[0][1] != "mega" || !strings.Contains(rows[0][4], "daily upload 4000 MB") {
 		t.Errorf("alerts = %v", rows)
 	}
-	if !strings.Contains(asked, "invoke discover_apps()") {
+	if !strings.Contains(asked, "ago(7d)") || !strings.Contains(asked, "invoke discover_apps()") {
 		t.Errorf("query = %q", asked)
 	}
 	if s.TagOf("mega") != govern.Unsanctioned {
 		t.Error("policy tag not applied")
+	}
+}
+
+func TestPathEntriesSkipped(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(govern.StateDir(dir), 0o755)
+	os.WriteFile(filepath.Join(govern.StateDir(dir), "catalog.json"), []byte(`{"apps":[
+	  {"id":"gdrive","name":"Drive (custom)","category":"Cloud storage","domains":["google.com/drive","drive.google.com"]}]}`), 0o644)
+	s, err := New(dir, WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Tag("gdrive", govern.Unsanctioned, "", nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Added != 1 || r.Active[0].Value != "drive.google.com" || !strings.Contains(strings.Join(r.Messages, "\n"), "google.com/drive: an entry with a path") {
+		t.Errorf("result = %+v", r)
+	}
+	if a, ok := s.App("https://drive.google.com/x"); !ok || a.ID != "gdrive" {
+		t.Errorf("custom app does not match its host: %v", a)
+	}
+}
+
+// BenchmarkCloudAppKernel measures cloud_app over a batch of distinct hosts,
+// which is what the engine passes for a dictionary-encoded RemoteUrl.
+func BenchmarkCloudAppKernel(b *testing.B) {
+	s, err := New(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	reg := newFake()
+	if err := s.Register(reg); err != nil {
+		b.Fatal(err)
+	}
+	var hosts []string
+	for _, a := range s.Catalog().Apps() {
+		for _, d := range a.Domains {
+			hosts = append(hosts, "https://www."+d+"/path?q=1", "cdn."+d)
+		}
+		if len(hosts) > 4096 {
+			break
+		}
+	}
+	for i := 0; len(hosts) < 8192; i++ {
+		hosts = append(hosts, "host"+string(rune('a'+i%26))+".unknown-example.org")
+	}
+	arr := strArr(hosts...)
+	args := []fn.Arg{{Type: kusto.String, Array: arr}}
+	ctx := &fn.Context{Mem: memory.DefaultAllocator}
+	for _, name := range []string{"cloud_app", "cloud_app_tag", "cloud_app_score"} {
+		k := reg.kernels[name]
+		b.Run(name, func(b *testing.B) {
+			b.ReportMetric(float64(len(hosts)), "values/op")
+			for b.Loop() {
+				out, err := k(ctx, args, len(hosts), kusto.String)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out.Release()
+			}
+		})
+	}
+}
+
+func TestHuntingQuery(t *testing.T) {
+	s, _, _ := install(t)
+	q, err := s.HuntingQuery("MEGA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lang.Parse(q); err != nil {
+		t.Fatalf("%v\n%s", err, q)
+	}
+	if !strings.Contains(q, `RemoteUrl in~ ("mega.co.nz"`) || !strings.Contains(q, `cloud_app_id(RemoteUrl) == "mega"`) {
+		t.Errorf("query = %s", q)
+	}
+	if _, err := s.HuntingQuery("nope"); err == nil {
+		t.Error("unknown app accepted")
+	}
+}
+
+func TestAccountUser(t *testing.T) {
+	_, reg, _ := install(t)
+	sid := strArr("S-1-5-18", "S-1-5-21-1", "S-1-5-21-2", "S-1-5-21-3", "", "S-1-5-20")
+	name := strArr("SYSTEM", "Alice", "Bob", "", "Network Service", "x")
+	dom := strArr("NT AUTHORITY", "CONTOSO", "CONTOSO", "", "NT AUTHORITY", "y")
+	upn := strArr("", "Alice@Contoso.com", "", "", "", "")
+	args := []fn.Arg{{Type: kusto.String, Array: sid}, {Type: kusto.String, Array: name}, {Type: kusto.String, Array: dom}, {Type: kusto.String, Array: upn}}
+	if _, err := reg.funcs["account_user"].Result([]kusto.Type{kusto.String, kusto.String, kusto.String, kusto.String}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := reg.kernels["account_user"](&fn.Context{}, args, 6, kusto.String)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"", "alice@contoso.com", `contoso\bob`, "", "", ""}
+	if got := strings_(out); !cmp.Equal(got, want) {
+		t.Errorf("account_user = %q, want %q", got, want)
+	}
+}
+
+func TestTenantLimitRefusedBeforeStoring(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(govern.StateDir(dir), 0o755)
+	var doms []string
+	for i := 0; i <= indicator.TenantLimit; i++ {
+		doms = append(doms, fmt.Sprintf(`"h%05d.huge.example"`, i))
+	}
+	os.WriteFile(filepath.Join(govern.StateDir(dir), "catalog.json"), []byte(`{"apps":[{"id":"huge","name":"Huge","category":"Cloud storage","domains":[`+strings.Join(doms, ",")+`]}]}`), 0o644)
+	s, err := New(dir, WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Tag("huge", govern.Unsanctioned, "", nil, ""); err == nil || !strings.Contains(err.Error(), "limit of 15000 per tenant") {
+		t.Fatalf("err = %v", err)
+	}
+	if tags, _ := s.Tags(); len(tags) != 0 {
+		t.Errorf("tag stored despite the limit: %v", tags)
+	}
+	// Sanctioned emits nothing, so it is fine.
+	if _, err := s.Tag("huge", govern.Sanctioned, "", nil, ""); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestExpirationAndSeverity(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(govern.StateDir(dir), 0o755)
+	os.WriteFile(filepath.Join(govern.StateDir(dir), "settings.json"), []byte(`{"indicator_expiration_days": 30, "block_severity": "Medium", "warn_monitored": false}`), 0o644)
+	s, err := New(dir, WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Tag("mega", govern.Unsanctioned, "", nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Tag("pastebin", govern.Monitored, "", nil, ""); err != nil || r.Added != 0 {
+		t.Fatalf("monitored with warn off added %v (%v)", r, err)
+	}
+	out, err := s.Indicators("defender-json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(out.Bytes())
+	if !strings.Contains(body, `"expirationTime": "2026-12-31T12:00:00Z"`) || !strings.Contains(body, `"severity": "Medium"`) || strings.Contains(body, "pastebin") {
+		t.Errorf("defender-json:\n%s", body)
 	}
 }

@@ -79,12 +79,21 @@ func (s *Service) functions() []scalarFunc {
 			}
 			return ""
 		}),
-		str("cloud_app_tag", func(v string) string {
-			if a := app(v); a != nil {
-				return s.TagOf(a.ID)
-			}
-			return ""
-		}),
+		{
+			sig: &lang.FuncSig{Name: "cloud_app_tag", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_tag", kusto.String)},
+			kernel: func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+				tags, err := s.currentTags() // once per batch, not per value
+				if err != nil {
+					return nil, err
+				}
+				return stringKernel(func(v string) string {
+					if a := app(v); a != nil {
+						return tags[a.ID].Tag
+					}
+					return ""
+				})(ctx, args, n, out)
+			},
+		},
 		str("url_host", catalog.NormalizeHost),
 		{
 			sig: &lang.FuncSig{Name: "cloud_app_domains", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_domains", kusto.Dynamic)},
@@ -116,16 +125,21 @@ func (s *Service) functions() []scalarFunc {
 		{
 			sig: &lang.FuncSig{Name: "cloud_app_tagged_at", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_tagged_at", kusto.DateTime)},
 			kernel: func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+				tags, err := s.currentTags()
+				if err != nil {
+					return nil, err
+				}
 				return timeKernel(ctx, args[0], n, func(v string) (int64, bool) {
 					a := app(v)
 					if a == nil {
 						return 0, false
 					}
-					t, ok := s.tagTime(a.ID)
-					return t, ok
+					t, ok := tags[a.ID]
+					return t.Time.UnixNano(), ok
 				})
 			},
 		},
+		{sig: accountUserSig, kernel: accountUserKernel},
 		{
 			sig:    &lang.FuncSig{Name: "device_risk_level", Kind: lang.Scalar, MinArgs: 3, MaxArgs: 3, Result: deviceArgs("device_risk_level")},
 			kernel: deviceKernel(func(r score.DeviceRisk) string { return r.Level }),
@@ -153,6 +167,7 @@ func stringKernel(f func(string) string) fn.Kernel {
 		b := array.NewStringBuilder(mem(ctx))
 		defer b.Release()
 		b.Reserve(n)
+		b.ReserveData(n * 8)
 		if !ok {
 			// A null literal or another layout: every row is "".
 			for i := 0; i < n; i++ {

@@ -82,6 +82,7 @@ func (s *Service) Register(reg ext.Registry) error {
 		"export indicators": s.exportCommand,
 		"apply policies":    s.applyPoliciesCommand,
 		"show policies":     func(context.Context, *ast.Command) (*rowTable, error) { return s.policiesTable() },
+		"show app":          s.showAppCommand,
 	}
 	verbs := make([]string, 0, len(cmds))
 	for v := range cmds {
@@ -291,6 +292,61 @@ func (s *Service) exportCommand(ctx context.Context, cmd *ast.Command) (*rowTabl
 		t.add(int64(i+1), out.Format, string(p))
 	}
 	t.msgs = append(append(t.msgs, out.Warnings...), out.Notes...)
+	return t, nil
+}
+
+var detailCols = kusto.Schema{{Name: "Property", Type: kusto.String}, {Name: "Value", Type: kusto.String}, {Name: "Source", Type: kusto.String}}
+
+// showAppCommand runs `.show app "Dropbox"`: everything known about one app,
+// with the source of each fact, its score parts and its hunting query.
+func (s *Service) showAppCommand(ctx context.Context, cmd *ast.Command) (*rowTable, error) {
+	if len(cmd.Args) != 1 {
+		return nil, fmt.Errorf(".show app: name one app, e.g. .show app \"Dropbox\"")
+	}
+	a, ok := s.App(cmd.Args[0])
+	if !ok {
+		return nil, fmt.Errorf(".show app: unknown app %q", cmd.Args[0])
+	}
+	t := &rowTable{cols: detailCols}
+	t.add("Id", a.ID, "")
+	t.add("Name", a.Name, "")
+	t.add("Vendor", a.Vendor, "")
+	t.add("Category", a.Category, "")
+	r := s.Score(a)
+	t.add("Score", r.Rounded(), r.Note)
+	for _, g := range score.Groups {
+		if v, ok := r.Groups[g]; ok {
+			t.add("Score "+g, fmt.Sprintf("%.1f", v), "")
+		}
+	}
+	names := make([]string, 0, len(a.Attributes))
+	for k := range a.Attributes {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		label := k
+		if at, ok := score.Lookup(k); ok {
+			label = at.Label
+		}
+		t.add(label, fmt.Sprint(a.Attributes[k].Value), a.Attributes[k].Source)
+	}
+	tags, err := s.currentTags()
+	if err != nil {
+		return nil, err
+	}
+	if tg, ok := tags[a.ID]; ok {
+		t.add("Tag", tg.Tag, fmt.Sprintf("%s on %s: %s", tg.Actor, tg.Time.UTC().Format(time.RFC3339), tg.Reason))
+	}
+	t.add("Domains", strings.Join(a.AllDomains(), " "), a.Source)
+	if len(a.Paths) > 0 {
+		t.add("Paths", strings.Join(a.Paths, " "), "user catalog")
+	}
+	if a.Notes != "" {
+		t.add("Notes", a.Notes, "user catalog")
+	}
+	q, _ := s.HuntingQuery(a.ID)
+	t.add("Hunting query", q, "")
 	return t, nil
 }
 

@@ -19,11 +19,11 @@ func kqlList(vals []string) string {
 	return "(" + strings.Join(q, ", ") + ")"
 }
 
-// userExpr is the KQL expression naming the person behind a transaction: the
-// UPN when present, else domain\name; "" for system accounts (SYSTEM, LOCAL
-// SERVICE, NETWORK SERVICE by SID or name) and for configured exclusions.
+// userExpr is the KQL expression naming the person behind a transaction:
+// account_user (the UPN when present, else domain\name; "" for system
+// accounts), and "" for the configured exclusions.
 func (s *Service) userExpr() string {
-	sys := `InitiatingProcessAccountSid in ("S-1-5-18", "S-1-5-19", "S-1-5-20") or tolower(InitiatingProcessAccountName) in ("system", "local service", "network service", "localservice", "networkservice")`
+	user := "account_user(InitiatingProcessAccountSid, InitiatingProcessAccountName, InitiatingProcessAccountDomain, InitiatingProcessAccountUpn)"
 	var excl []string
 	if l := s.settings.ExcludedUsers; len(l) > 0 {
 		excl = append(excl, "tolower(InitiatingProcessAccountUpn) in "+kqlList(l)+" or tolower(InitiatingProcessAccountName) in "+kqlList(l)+
@@ -35,14 +35,10 @@ func (s *Service) userExpr() string {
 	if l := s.settings.ExcludedIPs; len(l) > 0 {
 		excl = append(excl, "LocalIP in "+kqlList(l))
 	}
-	cond := sys
-	if len(excl) > 0 {
-		cond += " or " + strings.Join(excl, " or ")
+	if len(excl) == 0 {
+		return user
 	}
-	return fmt.Sprintf(`case(%s, "",
-        isnotempty(InitiatingProcessAccountUpn), tolower(InitiatingProcessAccountUpn),
-        isnotempty(InitiatingProcessAccountName), tolower(strcat(InitiatingProcessAccountDomain, "\\", InitiatingProcessAccountName)),
-        "")`, cond)
+	return fmt.Sprintf("iff(%s, \"\", %s)", strings.Join(excl, " or "), user)
 }
 
 // storedFunctions returns the KQL functions discovery registers, name → text

@@ -201,7 +201,7 @@ func (s *Service) Tag(app, tag, reason string, groups []string, actor string) (*
 	if tag == govern.Unsanctioned {
 		for _, d := range a.AllDomains() {
 			if host, why, bad := s.never.Conflict(d); bad {
-				return nil, fmt.Errorf("cannot unsanction %s: its domain %s covers %s (%s), which is %w; block narrower hosts with a custom app in the user catalog instead", a.Name, d, host, why, ErrNeverBlock)
+				return nil, fmt.Errorf("cannot unsanction %s: its domain %s overlaps %s (%s), which is %w; block narrower hosts with a custom app in the user catalog instead", a.Name, d, host, why, ErrNeverBlock)
 			}
 		}
 	}
@@ -210,7 +210,22 @@ func (s *Service) Tag(app, tag, reason string, groups []string, actor string) (*
 	}
 	prev := s.TagOf(a.ID)
 	groups = cleanGroups(groups)
-	if err := s.tags.Set(govern.Tag{App: a.ID, Tag: tag, Reason: reason, Actor: actor, Time: s.now(), Groups: groups}); err != nil {
+	newTag := govern.Tag{App: a.ID, Tag: tag, Reason: reason, Actor: actor, Time: s.now(), Groups: groups}
+	// Refuse before storing anything when the result would exceed Defender's
+	// per-tenant limit.
+	cur, err := s.currentTags()
+	if err != nil {
+		return nil, err
+	}
+	next := make(map[string]govern.Tag, len(cur)+1)
+	for k, v := range cur {
+		next[k] = v
+	}
+	next[a.ID] = newTag
+	if desired, _ := s.desiredFrom(next); len(desired) > indicator.TenantLimit {
+		return nil, fmt.Errorf("cannot tag %s %s: %d indicators would exceed Defender's limit of %d per tenant", a.Name, tag, len(desired), indicator.TenantLimit)
+	}
+	if err := s.tags.Set(newTag); err != nil {
 		return nil, fmt.Errorf("tag %s: %w", a.Name, err)
 	}
 	s.invalidateTags()
@@ -295,6 +310,11 @@ func (s *Service) DesiredIndicators() ([]indicator.Indicator, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	out, warnings := s.desiredFrom(tags)
+	return out, warnings, nil
+}
+
+func (s *Service) desiredFrom(tags map[string]govern.Tag) ([]indicator.Indicator, []string) {
 	ids := make([]string, 0, len(tags))
 	for id := range tags {
 		ids = append(ids, id)
@@ -318,6 +338,9 @@ func (s *Service) DesiredIndicators() ([]indicator.Indicator, []string, error) {
 			warnings = append(warnings, fmt.Sprintf("tagged app %q is no longer in the catalog; no indicators", id))
 			continue
 		}
+		for _, p := range a.Paths {
+			warnings = append(warnings, fmt.Sprintf("%s: skipped %s: an entry with a path cannot be an indicator (only host names)", a.Name, p))
+		}
 		for _, d := range a.AllDomains() {
 			typ, err := indicator.Check(d)
 			if err != nil {
@@ -325,13 +348,13 @@ func (s *Service) DesiredIndicators() ([]indicator.Indicator, []string, error) {
 				continue
 			}
 			if host, why, bad := s.never.Conflict(d); bad {
-				warnings = append(warnings, fmt.Sprintf("%s: skipped %s: covers never-block host %s (%s)", a.Name, d, host, why))
+				warnings = append(warnings, fmt.Sprintf("%s: skipped %s: overlaps never-block host %s (%s)", a.Name, d, host, why))
 				continue
 			}
 			out = append(out, s.makeIndicator(a, t, action, typ, d))
 		}
 	}
-	return out, warnings, nil
+	return out, warnings
 }
 
 func (s *Service) makeIndicator(a *catalog.App, t govern.Tag, action, typ, domain string) indicator.Indicator {
@@ -424,15 +447,20 @@ func (s *Service) ApplyPolicies(usage []govern.AppUsage, actor string) ([]govern
 	return alerts, nil
 }
 
-// tagTime returns when an app got its current tag (Unix ns).
-func (s *Service) tagTime(appID string) (int64, bool) {
-	m, err := s.currentTags()
-	if err != nil {
-		return 0, false
-	}
-	t, ok := m[appID]
+// HuntingQuery is the per-app investigation query: the app's domains as a
+// `RemoteUrl in (...)` filter over DeviceNetworkEvents (portable to Defender
+// advanced hunting), widened with prowl's cloud_app_id so subdomains and full
+// URLs match too.
+func (s *Service) HuntingQuery(ref string) (string, error) {
+	a, ok := s.App(ref)
 	if !ok {
-		return 0, false
+		return "", fmt.Errorf("unknown app %q", ref)
 	}
-	return t.Time.UnixNano(), true
+	doms := a.AllDomains()
+	q := make([]string, len(doms))
+	for i, d := range doms {
+		q[i] = kqlString(d)
+	}
+	return fmt.Sprintf("DeviceNetworkEvents\n| where RemoteUrl in~ (%s)\n    or cloud_app_id(RemoteUrl) == %s\n| order by Timestamp desc",
+		strings.Join(q, ", "), kqlString(a.ID)), nil
 }

@@ -41,7 +41,7 @@ func allNames(s kusto.Schema) map[string]bool {
 
 // neededIn gives the input columns op o reads to produce the needed outputs;
 // nil means all.
-func neededIn(info *lang.Info, o ast.Op, in kusto.Schema, need map[string]bool) map[string]bool {
+func neededIn(info *lang.Info, o ast.Op, in kusto.Schema, need map[string]bool) (result map[string]bool) {
 	pass := func() map[string]bool {
 		m := map[string]bool{}
 		for n := range need {
@@ -51,6 +51,7 @@ func neededIn(info *lang.Info, o ast.Op, in kusto.Schema, need map[string]bool) 
 		}
 		return m
 	}
+	all := false
 	add := func(m map[string]bool, xs ...ast.Expr) {
 		for _, x := range xs {
 			walkRefs(info, x, func(col int) {
@@ -58,8 +59,33 @@ func neededIn(info *lang.Info, o ast.Op, in kusto.Schema, need map[string]bool) 
 					m[in[col].Name] = true
 				}
 			})
+			// functions that name columns at run time
+			walkExpr(x, func(e ast.Expr) bool {
+				c, ok := e.(*ast.Call)
+				if !ok || info.Calls[c] == nil {
+					return true
+				}
+				switch info.Calls[c].Name {
+				case "pack_all":
+					all = true
+				case "column_ifexists":
+					if len(c.Args) > 0 {
+						if lit, ok := c.Args[0].(*ast.Literal); ok {
+							if name, ok := lit.Value.(string); ok {
+								m[name] = true
+							}
+						}
+					}
+				}
+				return true
+			})
 		}
 	}
+	defer func() {
+		if all {
+			result = nil
+		}
+	}()
 	switch v := o.(type) {
 	case *ast.Where:
 		m := pass()

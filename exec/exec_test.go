@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -18,7 +20,8 @@ import (
 
 func newTestEngine(src Source) *Engine {
 	reg := fn.NewRegistry()
-	return New(Config{Source: src, Functions: reg, Kernel: reg.Kernel, Aggregates: agg.New, Parallelism: 2})
+	now := func() time.Time { return time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC) }
+	return New(Config{Source: src, Functions: reg, Kernel: reg.Kernel, Aggregates: agg.New, Parallelism: 2, Now: now})
 }
 
 // cell renders one value the way the tests compare them.
@@ -158,7 +161,7 @@ func sortRows(r [][]string) [][]string {
 	for i, row := range r {
 		out[i] = strings.Join(row, "|")
 	}
-	sortStrings(out)
+	sort.Strings(out)
 	res := make([][]string, 0, len(out))
 	for _, s := range out {
 		res = append(res, strings.Split(s, "|"))
@@ -226,6 +229,7 @@ func TestMoreSemantics(t *testing.T) {
 		{name: "nulls first desc override", q: `datatable(n:long)[2, long(null), 1] | sort by n desc nulls first`, rows: "null\n2\n1", ordered: true},
 		{name: "bin anchored at epoch", q: `print bin(datetime(1970-01-01 00:00:07), 5s), bin(-7, 5), bin(7.5, 2.0)`, rows: "1970-01-01T00:00:05.0000000Z|-10|6"},
 		{name: "mv-expand bag", q: `print d = dynamic({"a":1, "b":2}) | mv-expand d`, rows: "{\"a\":1}\n{\"b\":2}"},
+		{name: "mv-expand bag as arrays", q: `print d = dynamic({"a":1}) | mv-expand bagexpansion=array d`, rows: "[\"a\",1]"},
 		{name: "mv-expand typed with index", q: `print d = dynamic([10, 20]) | mv-expand with_itemindex=i d to typeof(long)`, cols: "d:long,i:long", rows: "10|0\n20|1"},
 		{name: "agg names dedupe", q: `datatable(X:long)[1, 2, 2] | summarize make_set(X), make_set(X), dcount(X), sum(X * 2)`, cols: "set_X:dynamic,set_X1:dynamic,dcount_X:long,sum_:long", rows: "[1,2]|[1,2]|2|10"},
 		{name: "bin key name", q: `datatable(Timestamp:datetime)[datetime(2024-01-01 10:10), datetime(2024-01-01 10:50), datetime(2024-01-01 11:10)] | summarize count() by bin(Timestamp, 1h)`, cols: "Timestamp:datetime,count_:long", rows: "2024-01-01T10:00:00.0000000Z|2\n2024-01-01T11:00:00.0000000Z|1"},
@@ -288,5 +292,17 @@ func TestUnsupportedIsAnError(t *testing.T) {
 		if _, err := runQuery(t, e, q); err == nil {
 			t.Errorf("%s: no error", q)
 		}
+	}
+}
+
+func TestRowFunctions(t *testing.T) {
+	e := newTestEngine(nil)
+	got, err := runQuery(t, e, `datatable(a:long, b:string)[1, "x"] | project a, b, c = column_ifexists("a", 0), d = column_ifexists("nope", "dflt"), p = pack_all()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"1", "x", "1", "dflt", `{"a":1,"b":"x"}`}}
+	if diff := cmp.Diff(want, got.rows); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 }

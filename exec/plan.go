@@ -31,6 +31,7 @@ type planner struct {
 	lets      map[*ast.LetStmt]*materialized
 	letUses   map[*ast.LetStmt]int
 	asNames   map[string]*materialized
+	asOps     map[*ast.As]*materialized
 	scans     []*scanInfo
 	render    *ast.Render
 	explain   []string
@@ -60,6 +61,7 @@ func newPlanner(ctx context.Context, e *Engine, info *lang.Info, params map[stri
 		lets:      map[*ast.LetStmt]*materialized{},
 		letUses:   map[*ast.LetStmt]int{},
 		asNames:   map[string]*materialized{},
+		asOps:     map[*ast.As]*materialized{},
 	}
 	p.ectx.Fn.Mem = memAlloc
 	p.comp = &eval.Compiler{
@@ -177,6 +179,14 @@ func (p *planner) ident(x *ast.Ident, needed []bool) (op.Operator, error) {
 			return f()
 		}
 		return nil, errAt(x, "tabular parameter '%s' has no value", x.Name)
+	case lang.RefAs:
+		if m, ok := p.asOps[ref.As]; ok {
+			return m.replay(), nil
+		}
+		if m, ok := p.asNames[x.Name]; ok {
+			return m.replay(), nil
+		}
+		return nil, errAt(x, "'%s' is used before its 'as'", x.Name)
 	}
 	return nil, errAt(x, "'%s' is not a table", x.Name)
 }
@@ -267,6 +277,39 @@ func (p *planner) pipe(x *ast.Pipe) (op.Operator, error) {
 	var err error
 	src := unparen(x.Source)
 	ops := x.Ops
+	// A let used once whose value is a pipe is spliced in, so pushdown and
+	// pruning see the whole chain: let T = X | a; T | b  is  X | a | b.
+	for {
+		id, ok := src.(*ast.Ident)
+		if !ok {
+			break
+		}
+		ref, ok := p.info.Refs[id]
+		if !ok || ref.Kind != lang.RefLet || ref.Let == nil || ref.Let.Value == nil || p.letUses[ref.Let] > 1 {
+			break
+		}
+		inner, ok := unparen(ref.Let.Value).(*ast.Pipe)
+		if !ok {
+			break
+		}
+		p.note("let %s (used once: inlined)", ref.Let.Name)
+		src = unparen(inner.Source)
+		ops = append(append([]ast.Op(nil), inner.Ops...), ops...)
+	}
+	if src != unparen(x.Source) {
+		if _, ok := src.(*ast.Ident); !ok {
+			in, err = p.plan(src)
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range ops {
+				if in, err = p.op(in, o); err != nil {
+					return nil, err
+				}
+			}
+			return in, nil
+		}
+	}
 	if id, ok := src.(*ast.Ident); ok && p.isStoredTable(id) {
 		schema := p.schemaOf(id)
 		needed := neededColumns(p.info, schema, ops)
@@ -281,16 +324,14 @@ func (p *planner) pipe(x *ast.Pipe) (op.Operator, error) {
 			wheres = append(wheres, w)
 		}
 		rest := ops[len(wheres):]
-		if len(rest) == 1 {
-			if _, ok := rest[0].(*ast.Count); ok {
-				if o, ok, err := p.countFromMetadata(id, schema, wheres); err != nil || ok {
-					return o, err
-				}
+		if len(rest) == 1 && p.isPlainCount(rest[0]) {
+			if o, ok, err := p.countFromMetadata(id, schema, wheres, p.schemaOf(rest[0])); err != nil || ok {
+				return o, err
 			}
 		}
 		in, err = p.table(id, p.info.Refs[id].Table, needed, wheres, ops)
 	} else {
-		in, err = p.plan(x.Source)
+		in, err = p.plan(src)
 	}
 	if err != nil {
 		return nil, err
@@ -317,6 +358,7 @@ func (p *planner) isStoredTable(id *ast.Ident) bool {
 func (p *planner) op(in op.Operator, o ast.Op) (op.Operator, error) {
 	out := p.schemaOf(o)
 	inSchema := in.Schema()
+	p.comp.Schema = inSchema
 	switch v := o.(type) {
 	case *ast.Where:
 		pred, err := p.compile(v.Pred)
@@ -425,6 +467,7 @@ func (p *planner) op(in op.Operator, o ast.Op) (op.Operator, error) {
 	case *ast.As:
 		m := &materialized{in: in, budget: p.budget}
 		p.asNames[v.Name] = m
+		p.asOps[v] = m
 		p.note("as %s (materialized)", v.Name)
 		return m.replay(), nil
 	case *ast.MvExpand:
@@ -458,6 +501,7 @@ func describeKeys(keys []*ast.SortKey) string {
 func (p *planner) extend(in op.Operator, cols []*ast.NamedExpr, inSchema, out kusto.Schema, what string) (op.Operator, error) {
 	cur := append(kusto.Schema(nil), inSchema...)
 	for _, ne := range cols {
+		p.comp.Schema = cur
 		e, err := p.compile(ne.X)
 		if err != nil {
 			return nil, err
@@ -691,6 +735,10 @@ func (p *planner) join(left op.Operator, rightX ast.Expr, on []*ast.JoinCond, ki
 	if len(j.LeftOut)+len(j.RightOut) != len(out) {
 		return nil, fmt.Errorf("internal: join produces %d columns, binder says %d", len(j.LeftOut)+len(j.RightOut), len(out))
 	}
+	if _, ok := left.(*op.Parallel); ok && op.ParallelProbe(kind) {
+		p.note("join probe runs in the scan workers")
+		return stream(left, &op.JoinProbe{J: j}, out, p.ectx), nil
+	}
 	return j, nil
 }
 
@@ -782,7 +830,7 @@ func (p *planner) tableByName(at ast.Node, name string) (op.Operator, error) {
 
 func (p *planner) mvExpand(in op.Operator, v *ast.MvExpand, out kusto.Schema) (op.Operator, error) {
 	inSchema := in.Schema()
-	m := &op.MvExpand{In: in, Out: out, Ctx: p.ectx, Src: make([]int, len(out)), Item: make([]int, len(out))}
+	m := &op.MvExpand{In: in, Out: out, Ctx: p.ectx, Src: make([]int, len(out)), Item: make([]int, len(out)), BagArrays: v.BagExpansion == "array"}
 	names := map[string]int{}
 	for i, it := range v.Items {
 		e, err := p.compile(it.X)
@@ -1070,3 +1118,22 @@ func (p *planner) rangeOp(x *ast.Range) (op.Operator, error) {
 }
 
 var _ = strconv.Itoa
+
+// isPlainCount reports whether o is `count` or `summarize [N =] count()`.
+func (p *planner) isPlainCount(o ast.Op) bool {
+	switch v := o.(type) {
+	case *ast.Count:
+		return true
+	case *ast.Summarize:
+		if len(v.By) != 0 || len(v.Aggs) != 1 {
+			return false
+		}
+		c, ok := unparen(v.Aggs[0].X).(*ast.Call)
+		if !ok || len(c.Args) != 0 {
+			return false
+		}
+		ci := p.info.Calls[c]
+		return ci != nil && ci.Kind == lang.CallAggregate && ci.Name == "count"
+	}
+	return false
+}

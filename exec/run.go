@@ -235,10 +235,10 @@ func (r *reader) Release() {
 		}
 	}
 }
-func (r *reader) Schema() *arrow.Schema           { return r.schema }
+func (r *reader) Schema() *arrow.Schema          { return r.schema }
 func (r *reader) RecordBatch() arrow.RecordBatch { return r.rec }
-func (r *reader) Record() arrow.RecordBatch       { return r.rec }
-func (r *reader) Err() error                      { return r.err }
+func (r *reader) Record() arrow.RecordBatch      { return r.rec }
+func (r *reader) Err() error                     { return r.err }
 
 func (r *reader) Next() bool {
 	if r.rec != nil {

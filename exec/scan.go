@@ -293,11 +293,16 @@ func (p *planner) pushConjunct(x ast.Expr, schema kusto.Schema, req *ScanRequest
 			return false
 		}
 		var vals []any
-		if col.Type == kusto.String || col.Type == kusto.Guid {
+		switch {
+		case col.Type == kusto.String || col.Type == kusto.Guid:
 			for _, s := range in.Set.Strings() {
 				vals = append(vals, s)
 			}
-		} else {
+		case (col.Type == kusto.Long || col.Type == kusto.Int) && in.Set.Kind == kusto.Long:
+			for _, v := range in.Set.Ints() {
+				vals = append(vals, v)
+			}
+		default:
 			return false
 		}
 		if len(vals) > 0 && len(vals) <= 1024 {
@@ -322,7 +327,10 @@ func setMax(req *ScanRequest, t time.Time) {
 
 // countFromMetadata answers `T [| where <time range>] | count` from file
 // metadata when every predicate is a time range.
-func (p *planner) countFromMetadata(id *ast.Ident, schema kusto.Schema, wheres []*ast.Where) (op.Operator, bool, error) {
+func (p *planner) countFromMetadata(id *ast.Ident, schema kusto.Schema, wheres []*ast.Where, out kusto.Schema) (op.Operator, bool, error) {
+	if len(out) != 1 || out[0].Type != kusto.Long {
+		return nil, false, nil
+	}
 	req := ScanRequest{Table: p.info.Refs[id].Table}
 	for _, w := range wheres {
 		if !p.pushdown(w.Pred, schema, &req) {
@@ -336,5 +344,5 @@ func (p *planner) countFromMetadata(id *ast.Ident, schema kusto.Schema, wheres [
 	p.scans = append(p.scans, &scanInfo{req: req, metadata: true})
 	p.note("count %s from metadata%s", req.Table, describeScan(ScanRequest{TimeMin: req.TimeMin, TimeMax: req.TimeMax}, len(schema)))
 	b := &eval.Batch{N: 1, Cols: []arrow.Array{eval.NewInts(kusto.Long, []int64{n}, nil)}}
-	return &op.Values{Cols: kusto.Schema{{Name: "Count", Type: kusto.Long}}, Batches: []*eval.Batch{b}}, true, nil
+	return &op.Values{Cols: out, Batches: []*eval.Batch{b}}, true, nil
 }

@@ -32,14 +32,16 @@ func Bind(script *ast.Script, env *Env) (*Info, error) {
 		env = &Env{}
 	}
 	b := &binder{env: env, info: &Info{
-		Types:    make(map[ast.Expr]kusto.Type),
-		Schemas:  make(map[ast.Node]kusto.Schema),
-		Names:    make(map[*ast.NamedExpr]string),
-		Multi:    make(map[*ast.NamedExpr][]string),
-		Refs:     make(map[ast.Expr]Ref),
-		Calls:    make(map[*ast.Call]*CallInfo),
-		Lets:     make(map[*ast.LetStmt]LetKind),
-		JoinKind: make(map[ast.Op]string),
+		Types:     make(map[ast.Expr]kusto.Type, 128),
+		Schemas:   make(map[ast.Node]kusto.Schema, 32),
+		Names:     make(map[*ast.NamedExpr]string),
+		Multi:     make(map[*ast.NamedExpr][]string),
+		Refs:      make(map[ast.Expr]Ref, 64),
+		Calls:     make(map[*ast.Call]*CallInfo, 16),
+		Lets:      make(map[*ast.LetStmt]LetKind),
+		JoinKind:  make(map[ast.Op]string),
+		Wildcards: make(map[*ast.Ident][]string),
+		Implicit:  make(map[*ast.Ident]*ast.Call),
 	}}
 	if script == nil {
 		return b.info, ErrorList{{Msg: "no script to bind"}}
@@ -61,13 +63,13 @@ func Bind(script *ast.Script, env *Env) (*Info, error) {
 		}
 	}
 	for _, st := range env.Stored {
-		b.letStmt(st, sc)
+		sc = b.letStmt(st, sc)
 	}
 	for i, st := range script.Stmts {
 		last := i == len(script.Stmts)-1
 		switch s := st.(type) {
 		case *ast.LetStmt:
-			b.letStmt(s, sc)
+			sc = b.letStmt(s, sc)
 		case *ast.DeclareStmt:
 			for k := range s.Params {
 				prm := &s.Params[k]
@@ -114,6 +116,13 @@ type binder struct {
 	info  *Info
 	errs  ErrorList
 	depth int // user-function expansion depth
+	// probing holds the functions whose bodies isTabular is looking into, to
+	// stop on recursion.
+	probing map[*ast.FuncDef]bool
+	// tabFn remembers whether each function's body is tabular.
+	tabFn map[*ast.FuncDef]bool
+	// expansions counts user-function expansions, bounding the work.
+	expansions int
 }
 
 func (b *binder) errorf(pos ast.Pos, format string, args ...any) {
@@ -134,10 +143,14 @@ type binding struct {
 	let     *ast.LetStmt
 	param   *ast.Param
 	fn      *ast.FuncDef
+	as      *ast.As
 	tabular bool
 	typ     kusto.Type   // scalar value type
 	schema  kusto.Schema // tabular value schema
 	bad     bool         // the tabular value failed to bind
+	// defScope is, for a function, the scope it was defined in: its body
+	// sees those names (and its parameters), not the caller's.
+	defScope *scope
 }
 
 type scope struct {
@@ -164,19 +177,24 @@ func (s *scope) all() []string {
 	return out
 }
 
-func (b *binder) letStmt(s *ast.LetStmt, sc *scope) {
+// letStmt binds a let statement and returns the scope that follows it: a new
+// level, so a function sees only the names defined before it (KQL scoping is
+// lexical; a function cannot call itself).
+func (b *binder) letStmt(s *ast.LetStmt, sc *scope) *scope {
+	next := &scope{parent: sc, names: make(map[string]*binding, 1)}
 	switch {
 	case s.Func != nil:
 		b.info.Lets[s] = LetFunction
-		sc.names[s.Name] = &binding{let: s, fn: s.Func}
+		next.names[s.Name] = &binding{let: s, fn: s.Func, defScope: sc}
 	case b.isTabular(s.Value, sc):
 		b.info.Lets[s] = LetTabular
 		t := b.tabular(s.Value, sc)
-		sc.names[s.Name] = &binding{let: s, tabular: true, schema: t.schema, bad: t.bad}
+		next.names[s.Name] = &binding{let: s, tabular: true, schema: t.schema, bad: t.bad}
 	default:
 		b.info.Lets[s] = LetScalar
-		sc.names[s.Name] = &binding{let: s, typ: b.scalar(s.Value, sc, nil)}
+		next.names[s.Name] = &binding{let: s, typ: b.scalar(s.Value, sc, nil)}
 	}
+	return next
 }
 
 // ---- tabular expressions ----
@@ -189,7 +207,7 @@ type tab struct {
 }
 
 // isTabular decides whether x denotes a table.
-func (b *binder) isTabular(x ast.Expr, sc *scope) bool {
+func (b *binder) isTabular(x ast.Expr, sc *scope) (result bool) {
 	switch v := x.(type) {
 	case *ast.Pipe, *ast.DataTable, *ast.Range, *ast.Print, *ast.Union:
 		return true
@@ -197,6 +215,9 @@ func (b *binder) isTabular(x ast.Expr, sc *scope) bool {
 		return b.isTabular(v.X, sc)
 	case *ast.Ident:
 		if bd := sc.lookup(v.Name); bd != nil {
+			if bd.fn != nil && noRequiredParams(bd.fn) {
+				return b.isTabular(&ast.Call{P: v.P, Name: v.Name}, sc)
+			}
 			return bd.tabular
 		}
 		if strings.Contains(v.Name, "*") {
@@ -207,26 +228,43 @@ func (b *binder) isTabular(x ast.Expr, sc *scope) bool {
 				return true
 			}
 		}
+		if sig, ok := b.lookupFunc(v.Name); ok && sig.Kind == Tabular && sig.MinArgs == 0 {
+			return true
+		}
 		// an unknown name at statement level is most likely a misspelt table
 		return false
 	case *ast.Call:
 		if bd := sc.lookup(v.Name); bd != nil && bd.fn != nil {
 			body := bd.fn.Body
-			if len(body) == 0 {
+			if len(body) == 0 || b.probing[bd.fn] {
+				// a recursive function: expansion reports the recursion
 				return false
 			}
+			if r, ok := b.tabFn[bd.fn]; ok {
+				return r
+			}
+			if b.tabFn == nil {
+				b.tabFn = map[*ast.FuncDef]bool{}
+			}
+			defer func(fn *ast.FuncDef) { b.tabFn[fn] = result }(bd.fn)
+			if b.probing == nil {
+				b.probing = map[*ast.FuncDef]bool{}
+			}
+			b.probing[bd.fn] = true
+			defer delete(b.probing, bd.fn)
 			last, ok := body[len(body)-1].(*ast.ExprStmt)
 			if !ok {
 				return false
 			}
-			inner := &scope{parent: sc, names: map[string]*binding{}}
+			inner := &scope{parent: bd.defScope, names: map[string]*binding{}}
 			for i := range bd.fn.Params {
 				prm := &bd.fn.Params[i]
 				inner.names[prm.Name] = &binding{param: prm, tabular: prm.Tabular, typ: prm.Type}
 			}
 			for _, st := range body[:len(body)-1] {
 				if l, ok := st.(*ast.LetStmt); ok {
-					inner.names[l.Name] = &binding{tabular: l.Value != nil && b.isTabular(l.Value, inner), fn: l.Func}
+					inner = &scope{parent: inner, names: map[string]*binding{
+						l.Name: {tabular: l.Value != nil && b.isTabular(l.Value, inner), fn: l.Func, defScope: inner}}}
 				}
 			}
 			return b.isTabular(last.X, inner)
@@ -326,12 +364,17 @@ func (b *binder) tableRef(v *ast.Ident, sc *scope) tab {
 			b.info.Refs[v] = Ref{Kind: RefParam, Param: bd.param}
 		case bd.let != nil:
 			b.info.Refs[v] = Ref{Kind: RefLet, Let: bd.let}
+		case bd.as != nil:
+			b.info.Refs[v] = Ref{Kind: RefAs, As: bd.as}
 		}
 		if bd.tabular {
 			return tab{schema: bd.schema, bad: bd.bad}
 		}
 		if bd.fn != nil {
-			b.errorf(v.P, "'%s' is a function: call it as %s()", v.Name, v.Name)
+			if noRequiredParams(bd.fn) {
+				return b.implicitCall(v, sc)
+			}
+			b.errorf(v.P, "'%s' is a function: call it as %s(...)", v.Name, v.Name)
 		} else {
 			b.errorf(v.P, "'%s' is a scalar value, not a table", v.Name)
 		}
@@ -342,6 +385,9 @@ func (b *binder) tableRef(v *ast.Ident, sc *scope) tab {
 			b.info.Refs[v] = Ref{Kind: RefTable, Table: v.Name}
 			return tab{schema: s}
 		}
+	}
+	if sig, ok := b.lookupFunc(v.Name); ok && sig.Kind == Tabular && sig.MinArgs == 0 {
+		return b.implicitCall(v, sc)
 	}
 	var cands []string
 	if b.env.Tables != nil {
@@ -354,6 +400,28 @@ func (b *binder) tableRef(v *ast.Ident, sc *scope) tab {
 	}
 	b.errorf(v.P, "unknown table '%s'%s", v.Name, suggest(v.Name, cands))
 	return tab{bad: true}
+}
+
+// implicitCall binds a bare function name used as a table as a call with no
+// arguments.
+func (b *binder) implicitCall(v *ast.Ident, sc *scope) tab {
+	// no Ref: the Ident stands for the Call, not for the let statement
+	delete(b.info.Refs, v)
+	c := &ast.Call{P: v.P, Name: v.Name}
+	b.info.Implicit[v] = c
+	t := b.tabularCall(c, sc, nil)
+	b.info.Schemas[c] = t.schema
+	return t
+}
+
+// noRequiredParams reports whether f can be called with no arguments.
+func noRequiredParams(f *ast.FuncDef) bool {
+	for _, p := range f.Params {
+		if p.Default == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // union binds a union source or operator; in is the piped input (nil for a source).
@@ -370,6 +438,7 @@ func (b *binder) union(u *ast.Union, in *tab, sc *scope) tab {
 			if b.env.Tables != nil {
 				for _, n := range b.env.Tables.TableNames() {
 					if ok, _ := path.Match(id.Name, n); ok {
+						b.info.Wildcards[id] = append(b.info.Wildcards[id], n)
 						s, _ := b.env.Tables.Table(n)
 						legs = append(legs, tab{schema: s})
 						matched = true
@@ -614,9 +683,7 @@ func (b *binder) op1(o ast.Op, in tab, sc *scope) tab {
 		}
 		b.info.JoinKind[v] = kind
 		right := b.tabular(v.Right, sc)
-		lkeys, rkeys := b.joinConds(v.On, in, right, sc)
-		_ = lkeys
-		_ = rkeys
+		b.joinConds(v.On, in, right, sc)
 		bad := in.bad || right.bad
 		switch kind {
 		case "leftanti", "leftsemi", "anti", "leftantisemi":
@@ -650,16 +717,13 @@ func (b *binder) op1(o ast.Op, in tab, sc *scope) tab {
 		b.info.Schemas[v.Union] = t.schema
 		return t
 	case *ast.As:
-		sc.names[v.Name] = &binding{tabular: true, schema: in.schema, bad: in.bad}
+		sc.names[v.Name] = &binding{as: v, tabular: true, schema: in.schema, bad: in.bad}
 		return in
 	case *ast.MvExpand:
 		return b.mvExpand(v, in, sc)
 	case *ast.Parse:
-		t := b.scalar(v.X, sc, r)
-		if t != kusto.String && t != kusto.Dynamic && t != kusto.Invalid {
-			// ADX converts other types to string first
-			_ = t
-		}
+		// any scalar can be parsed: ADX converts it to a string first
+		b.scalar(v.X, sc, r)
 		out := append(kusto.Schema(nil), in.schema...)
 		for _, p := range v.Pattern {
 			if p.IsLit || p.Star {
@@ -675,14 +739,7 @@ func (b *binder) op1(o ast.Op, in tab, sc *scope) tab {
 				out = append(out, kusto.Column{Name: p.Column, Type: typ})
 			}
 		}
-		if v.Kind == "regex" {
-			for _, p := range v.Pattern {
-				if p.IsLit && strings.Contains(p.Literal, "\\") {
-					// nothing to check: RE2 syntax is validated by the engine
-					break
-				}
-			}
-		}
+
 		return tab{schema: out, bad: in.bad}
 	case *ast.Render:
 		for _, p := range v.Props {
@@ -808,8 +865,22 @@ func defaultName(x ast.Expr) string {
 				return base + "_" + lit.Value.(string)
 			}
 		}
+	case *ast.Call:
+		// tostring(x.a.b) is named like the path it converts: x_a_b
+		if conversions[v.Name] && len(v.Args) == 1 {
+			switch unparen(v.Args[0]).(type) {
+			case *ast.Member, *ast.Index:
+				return defaultName(v.Args[0])
+			}
+		}
 	}
 	return ""
+}
+
+// conversions are the functions whose result is named after a converted path.
+var conversions = map[string]bool{
+	"tostring": true, "toint": true, "tolong": true, "todouble": true, "toreal": true, "tobool": true,
+	"toboolean": true, "todatetime": true, "totimespan": true, "toguid": true, "todecimal": true,
 }
 
 // uniqueName appends 1, 2, ... to name until no column of s has it.
@@ -841,6 +912,9 @@ func (b *binder) summarize(v *ast.Summarize, in tab, sc *scope) tab {
 	var keyNames []string
 	for _, ne := range v.By {
 		t := b.scalar(ne.X, sc, r)
+		if t == kusto.Dynamic {
+			b.errorf(ne.X.Pos(), "summarize cannot group by a dynamic value; convert it with tostring(), tolong(), ...")
+		}
 		name := ne.Name
 		if name == "" {
 			name = keyName(ne.X)
@@ -916,6 +990,9 @@ func keyName(x ast.Expr) string {
 }
 
 func isMultiAgg(name string, c *ast.Call) bool {
+	if len(c.Args) == 0 {
+		return false
+	}
 	switch name {
 	case "arg_max", "arg_min":
 		return true
@@ -995,7 +1072,7 @@ func (b *binder) multiAgg(ne *ast.NamedExpr, c *ast.Call, ci *CallInfo, in tab, 
 			}
 		case "percentiles":
 			t := b.info.Types[c]
-			for _, p := range c.Args[1:] {
+			for _, p := range c.Args[min(1, len(c.Args)):] {
 				cols = append(cols, kusto.Column{Name: "percentile_" + defaultName(c.Args[0]) + "_" + percentText(p), Type: t})
 			}
 		default:
@@ -1003,6 +1080,10 @@ func (b *binder) multiAgg(ne *ast.NamedExpr, c *ast.Call, ci *CallInfo, in tab, 
 		}
 	} else {
 		cols = append(cols, kusto.Column{Type: b.info.Types[ne.X]})
+	}
+	if ne.Name != "" && len(cols) > 0 {
+		// `X = arg_max(T, a)` names the first column X; `N = take_any(b)` is N
+		cols[0].Name = ne.Name
 	}
 	if len(ne.Names) > 0 {
 		if len(ne.Names) != len(cols) {
@@ -1249,7 +1330,12 @@ func (b *binder) expand(c *ast.Call, bd *binding, sc *scope, r *row, in *tab) (t
 	fd := ast.Clone(bd.fn)
 	ci := &CallInfo{Kind: CallUser, Name: c.Name, Expansion: fd, Args: map[*ast.Param]ast.Expr{}}
 	b.info.Calls[c] = ci
-	inner := &scope{parent: sc, names: map[string]*binding{}}
+	b.expansions++
+	if b.expansions > 2000 {
+		b.errorf(c.P, "too many function expansions (the functions call each other too often)")
+		return tab{bad: true}, kusto.Invalid, false
+	}
+	inner := &scope{parent: bd.defScope, names: map[string]*binding{}}
 	args := c.Args
 	params := fd.Params
 	// invoke passes the piped table as the first tabular parameter
@@ -1297,13 +1383,13 @@ func (b *binder) expand(c *ast.Call, bd *binding, sc *scope, r *row, in *tab) (t
 			continue
 		}
 		ci.Args[prm] = prm.Default
-		b.scalar(prm.Default, sc, nil)
+		b.scalar(prm.Default, bd.defScope, nil)
 		inner.names[prm.Name] = &binding{param: prm, typ: prm.Type}
 	}
 	body := fd.Body
 	for _, st := range body[:len(body)-1] {
 		if l, ok := st.(*ast.LetStmt); ok {
-			b.letStmt(l, inner)
+			inner = b.letStmt(l, inner)
 		}
 	}
 	last := body[len(body)-1].(*ast.ExprStmt)

@@ -52,10 +52,13 @@ func TestOutputSchemas(t *testing.T) {
 		{dt + " | summarize arg_max(Timestamp, S, X) by DeviceId", "DeviceId:string, Timestamp:datetime, S:string, X:long"},
 		{dt + " | summarize argmin(X, S)", "X:long, S:string"},
 		{dt + " | summarize (T, V) = arg_max(Timestamp, S)", "T:datetime, V:string"},
+		{dt + " | summarize N = take_any(S) by X", "X:long, N:string"},
+		{dt + " | summarize Last = arg_max(Timestamp, S) by X", "X:long, Last:datetime, S:string"},
 		{dt + " | summarize take_any(S), any(X), take_any(*)", "S:string, any_X:long, Timestamp:datetime, DeviceId:string, X:long, I:int, R:real, S1:string, D:dynamic, Ts:timespan"},
 		{dt + " | summarize count() by bin(Timestamp, 1h), DeviceId", "Timestamp:datetime, DeviceId:string, count_:long"},
 		{dt + " | summarize count() by floor(X, 10), tolower(S)", "X:long, Column1:string, count_:long"},
-		{dt + " | summarize by S, D.a", "S:string, D_a:dynamic"},
+		{dt + " | summarize by S, tostring(D.a), tolong(D['n'].m), tolower(S)", "S:string, D_a:string, D_n_m:long, Column1:string"},
+		{dt + " | extend tostring(D.a), toint(X) | project-away Timestamp, DeviceId, I, R, S, Ts", "X:long, D:dynamic, D_a:string, Column1:int"},
 		{dt + " | summarize n = count() * 2 by S", "S:string, n:long"},
 		{dt + " | summarize round(avg(X), 2)", "Column1:real"},
 		{dt + " | project X, Y = X + 1, X * 2, S, strlen(S)", "X:long, Y:long, Column1:long, S:string, Column2:long"},
@@ -285,12 +288,18 @@ func TestBindErrors(t *testing.T) {
 		{"DeviceInfo | project-rename A = DeviceNam", []string{"1:29: unknown column 'DeviceNam'; did you mean 'DeviceName'?"}},
 		{"DeviceInfo | mv-expand DeviceName", []string{"1:24: mv-expand needs a dynamic array or property bag, not string"}},
 		{"DeviceInfo | take 'x'", []string{"1:19: take needs an integer count, not string"}},
+		{"DeviceInfo | summarize count() by LoggedOnUsers", []string{"1:35: summarize cannot group by a dynamic value; convert it with tostring(), tolong(), ..."}},
+		{"DeviceInfo | where DeviceName matches regex '(a'", []string{"1:45: bad regular expression: missing closing ) in '(a'"}},
+		{"DeviceInfo | extend x = extract('[z-a]', 1, DeviceName)", []string{"1:33: bad regular expression: invalid character class range in 'z-a'"}},
 		{"DeviceInfo | order by LoggedOnUsers", []string{"1:23: cannot sort by a dynamic value; convert it with tostring(), tolong(), ..."}},
 		{"print iff(1, 2, 3)", []string{"1:7: iff: argument 1 must be a bool, not long"}},
 		{"print iff(true, 2, 'x')", []string{"1:7: iff: arguments must have a common type, got long and string"}},
 		{"print $left.x", []string{"1:12: $left can only be used in a join's on clause"}},
 		{"DeviceInfo | where DeviceName in (1, 2)", []string{"1:35: 'in' compares string with long", "1:38: 'in' compares string with long"}},
 		{"DeviceInfo | summarize (a, b) = count()", []string{"1:24: 2 names given for 1 result columns"}},
+		{"let f = () { f() }; f()", []string{"1:14: unknown function 'f'"}},
+		{"let f = (n:long) { g(n) }; let g = (n:long) { n }; print f(1)", []string{"1:20: unknown function 'g'"}},
+		{"let f = () { DeviceInfo | take 1 }; print x = f()", []string{"1:47: function 'f' returns a table, which cannot be used as a scalar value here"}},
 	}
 	for _, tt := range tests {
 		s, err := lang.Parse(tt.src)
@@ -308,5 +317,76 @@ func TestBindErrors(t *testing.T) {
 		if d := cmp.Diff(tt.want, got); d != "" {
 			t.Errorf("%s (-want +got):\n%s", tt.src, d)
 		}
+	}
+}
+
+func TestAsAndWildcards(t *testing.T) {
+	s, info := bind(t, "DeviceInfo | as D | join (D | project DeviceId) on DeviceId", testEnv())
+	ops := s.Stmts[0].(*ast.ExprStmt).X.(*ast.Pipe).Ops
+	right := ops[1].(*ast.Join).Right.(*ast.Pipe).Source
+	if r := info.Refs[right]; r.Kind != lang.RefAs || r.As != ops[0] {
+		t.Errorf("as ref %+v", r)
+	}
+	s, info = bind(t, "union isfuzzy=true DeviceNetwork*, NoSuchTable, DeviceInfo", testEnv())
+	u := s.Stmts[0].(*ast.ExprStmt).X.(*ast.Union)
+	id := u.Tables[0].(*ast.Ident)
+	if d := cmp.Diff([]string{"DeviceNetworkEvents", "DeviceNetworkInfo"}, info.Wildcards[id]); d != "" {
+		t.Errorf("wildcard matches (-want +got):\n%s", d)
+	}
+	if _, ok := info.Schemas[u.Tables[1]]; ok {
+		t.Errorf("missing fuzzy leg has a schema")
+	}
+	if _, ok := info.Schemas[u.Tables[2]]; !ok {
+		t.Errorf("DeviceInfo leg has no schema")
+	}
+}
+
+func TestBindOddInputsDoNotPanic(t *testing.T) {
+	for _, src := range []string{
+		"print 1 | summarize take_any()",
+		"print 1 | summarize percentiles()",
+		"print 1 | summarize arg_max()",
+		"print 1 | summarize (a) = percentiles(1)",
+		"print 1 | summarize percentile()",
+		"print 1 | summarize count(*, *)",
+		"print 1 | extend x = column_ifexists()",
+		"print 1 | extend typeof()",
+		"print 1 | invoke nothing()",
+		"let f = (T:(*)) { T }; print 1 | invoke f(1, 2)",
+		"let f = () { print 1 }; f | take 1",
+		"print x = 1 | join (print y = 2) on $left.x == $left.x",
+		"print x = 1 | join (print x = 2) on $right.x == $right.x",
+		"print x = 1 | mv-expand limit 'a' x",
+		"datatable(a:long) [] | take 1",
+	} {
+		s, err := lang.Parse(src)
+		if err != nil {
+			continue
+		}
+		lang.Bind(s, testEnv())
+	}
+}
+
+func TestImplicitCalls(t *testing.T) {
+	stored, err := lang.Parse("let recent = (d:timespan = 1d) { DeviceInfo | where Timestamp > ago(d) }; print 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := testEnv()
+	env.Stored = []*ast.LetStmt{stored.Stmts[0].(*ast.LetStmt)}
+	src := "let a = () { 123 };\nrecent | extend y = a * 2, z = a() | project DeviceId, y, z"
+	s, info := bind(t, src, env)
+	if got := schemaText(info.Schemas[info.Query]); got != "DeviceId:string, y:long, z:long" {
+		t.Errorf("schema %s", got)
+	}
+	pipe := s.Stmts[1].(*ast.ExprStmt).X.(*ast.Pipe)
+	src0 := pipe.Source.(*ast.Ident)
+	c := info.Implicit[src0]
+	if c == nil || info.Calls[c] == nil || info.Calls[c].Kind != lang.CallUser || info.Calls[c].Expansion == nil {
+		t.Fatalf("implicit call for recent: %+v", c)
+	}
+	y := pipe.Ops[0].(*ast.Extend).Cols[0].X.(*ast.Binary).L.(*ast.Ident)
+	if c := info.Implicit[y]; c == nil || info.Types[c] != kusto.Long {
+		t.Errorf("implicit scalar call for a: %+v", c)
 	}
 }

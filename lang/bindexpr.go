@@ -1,6 +1,9 @@
 package lang
 
 import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
 	"strings"
 
 	"github.com/prowl-hunt/prowl/kusto"
@@ -110,6 +113,11 @@ func (b *binder) ident(v *ast.Ident, sc *scope, r *row) kusto.Type {
 	if bd := sc.lookup(v.Name); bd != nil {
 		switch {
 		case bd.fn != nil:
+			if noRequiredParams(bd.fn) {
+				c := &ast.Call{P: v.P, Name: v.Name}
+				b.info.Implicit[v] = c
+				return b.scalar(c, sc, r)
+			}
 			b.errorf(v.P, "'%s' is a function: call it as %s(...)", v.Name, v.Name)
 			return kusto.Invalid
 		case bd.tabular:
@@ -266,6 +274,9 @@ func (b *binder) binary(v *ast.Binary, sc *scope, r *row) kusto.Type {
 	if isStringOp(v.Op) {
 		if v.Op == "matches regex" && rt != kusto.String && rt != kusto.Dynamic {
 			b.errorf(v.R.Pos(), "matches regex needs a string pattern, not %s", rt)
+		}
+		if v.Op == "matches regex" {
+			b.checkRegex(v.R)
 		}
 		return kusto.Bool
 	}
@@ -441,6 +452,9 @@ func (b *binder) call(c *ast.Call, sc *scope, r *row) kusto.Type {
 	if sig.Result == nil {
 		return kusto.Dynamic
 	}
+	if i, ok := regexArg[sig.Name]; ok && i >= 0 && i < len(c.Args) {
+		b.checkRegex(c.Args[i])
+	}
 	t, err := sig.Result(args)
 	if err != nil {
 		if !bad {
@@ -454,6 +468,25 @@ func (b *binder) call(c *ast.Call, sc *scope, r *row) kusto.Type {
 	}
 	return t
 }
+
+// checkRegex reports a literal regular expression that RE2 (ADX's and Go's
+// dialect) rejects.
+func (b *binder) checkRegex(x ast.Expr) {
+	lit, ok := unparen(x).(*ast.Literal)
+	if !ok || lit.Type != kusto.String || lit.Null {
+		return
+	}
+	if _, err := regexp.Compile(lit.Value.(string)); err != nil {
+		msg := err.Error()
+		if e, ok := err.(*syntax.Error); ok {
+			msg = fmt.Sprintf("%s in '%s'", e.Code, e.Expr)
+		}
+		b.errorf(lit.P, "bad regular expression: %s", msg)
+	}
+}
+
+// regexArg is the index of the regular-expression argument of functions that take one.
+var regexArg = map[string]int{"extract": 0, "extract_all": 0, "replace_regex": 1, "replace": 0, "countof": -1, "indexof_regex": 1}
 
 func (b *binder) lookupFunc(name string) (*FuncSig, bool) {
 	if b.env.Functions == nil {

@@ -14,7 +14,9 @@
 //		ParamTypes map[string]kusto.Type // types of query parameters not declared in the text
 //	}
 //	func ParseDateTimeText(s string) (int64, error)   // datetime literal/todatetime text forms
-//	func format: ast.Format(node) (package ast) prints canonical KQL.
+//
+// Package ast: ast.Format(node) and ast.FormatScript(script) print canonical
+// KQL; ast.Clone(node) deep-copies a tree.
 //
 // Package lang/builtin has the signatures of every built-in function:
 // builtin.Functions() (shared, read-only) and builtin.New() (a copy to extend).
@@ -30,8 +32,9 @@
 // millisecond. The parser recovers at ';' so each statement can report an error.
 //
 // What the parser guarantees:
-//   - Integer literals are long; `int(5)` is int. Negative numeric and timespan
-//     literals are folded into the Literal (Text "-5").
+//   - Integer literals are long; `int(5)` is int. A minus applied to a long,
+//     real or timespan literal is folded into the Literal (Text "-5").
+//   - Query text must be valid UTF-8; identifiers may hold Unicode letters.
 //   - Adjacent string literals are concatenated into one Literal.
 //   - Sort keys default to Desc (KQL's default); Nulls is "" unless written.
 //   - The right side of in/!in/in~/!in~/has_any/has_all is a *ast.List, or, when
@@ -41,7 +44,8 @@
 //   - between's right side is a *ast.RangeExpr.
 //   - Parenthesised expressions are *ast.Paren (a tabular one holds a Pipe).
 //   - join/lookup Right is the tabular expression inside the parentheses (or the
-//     bare name). `on X` gives a JoinCond with Left and Right the same Ident.
+//     bare name). `on X` gives a JoinCond whose Left and Right are two distinct
+//     Ident nodes named X (so each gets its own Ref).
 //   - `typeof(T)` (in extract(..., typeof(long)) etc.) is a Call named typeof
 //     whose single argument is an Ident naming the type.
 //   - Tier-1 operators give "operator 'make-series' is not supported yet".
@@ -61,6 +65,15 @@
 //     for arg_max/arg_min/take_any/percentiles/(A,B)= forms (then Names has no
 //     entry). For arg_max(T, *) Multi lists T's column then every other input
 //     column (ADX order: the by keys are excluded).
+//   - Default names: a plain column keeps its name; a property path x.a["b"]
+//     (also inside tostring()/toint()/... conversions) is x_a_b; other
+//     project/extend/distinct/by expressions are Column1, Column2, ... (skipping
+//     names already taken); print columns are print_N (N = position);
+//     aggregates are prefix_Column (count_, countif_, dcount_X, sum_X, set_X,
+//     list_X, percentile_X_95, bare prefix sum_ for expressions); arg_max,
+//     arg_min and take_any keep their arguments' names (any(X) is any_X);
+//     bin(X, ...)/floor/bin_at keys are named X; duplicates get 1, 2, ...;
+//     after a join, right columns that collide get 1 (DeviceId1).
 //   - Refs: every Ident naming a column (RefColumn, Column = index in the input
 //     schema of the operator that evaluates it; for join conditions RefLeft /
 //     RefRight against the left/right schemas), a table (RefTable), a let
@@ -73,6 +86,15 @@
 //     this call site: its nodes have entries in Info) and Args (parameter →
 //     argument or default). invoke f(...) passes the pipe input as the first
 //     tabular parameter.
+//   - The right side of in/has_any: each List item (or the bare right side)
+//     that is tabular (a Pipe, a tabular let name, ...) has an entry in
+//     Schemas; scalar items have Types (a dynamic array is flattened).
+//   - A name given by `as` and used later gets a RefAs Ref. A wildcard table
+//     name of a union (Device*) lists the matched tables in Wildcards; with
+//     isfuzzy=true, legs naming missing tables have no Schemas entry (skip them).
+//   - A bare name that calls a function with no arguments (`f` for `f()`,
+//     allowed when every parameter has a default) has no Ref; Implicit maps
+//     it to a synthesised Call, bound like any other call.
 //   - Lets: every let statement of the script, of stored functions and of
 //     function bodies; Params: declared query parameters; Query: the final
 //     expression; JoinKind: every Join ("innerunique" by default) and Lookup

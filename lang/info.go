@@ -35,6 +35,14 @@ type Info struct {
 	// JoinKind holds the effective kind of every join and lookup ("innerunique"
 	// when none was written for a join, "leftouter" for a lookup).
 	JoinKind map[ast.Op]string
+	// Wildcards holds, for each wildcard table name of a union (Device*), the
+	// names of the catalog tables it matched, in catalog order.
+	Wildcards map[*ast.Ident][]string
+	// Implicit holds, for a bare name that calls a function without
+	// parentheses (KQL allows `f` for `f()` when every parameter has a
+	// default), the Call the binder synthesised for it; that Call has entries
+	// in Calls, Schemas or Types like any other. Plan the Call instead of the Ident.
+	Implicit map[*ast.Ident]*ast.Call
 }
 
 // LetKind says what a let statement binds.
@@ -58,6 +66,7 @@ const (
 	RefTable                     // a table of the catalog (Table is its name)
 	RefLet                       // a let-bound scalar or tabular value (Let)
 	RefParam                     // a function parameter or declared query parameter (Param)
+	RefAs                        // a name given by the `as` operator earlier in the query (As)
 )
 
 // Ref is the resolution of a name.
@@ -67,6 +76,7 @@ type Ref struct {
 	Table  string
 	Let    *ast.LetStmt
 	Param  *ast.Param
+	As     *ast.As
 }
 
 // CallKind says what kind of function a call invokes.

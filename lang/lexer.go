@@ -13,14 +13,14 @@ import (
 type tokKind uint8
 
 const (
-	tEOF     tokKind = iota
-	tIdent           // name, keyword, $left; Quoted marks ['a b']
-	tInt             // integer literal (Text as written)
-	tReal            // real literal (Text as written)
-	tString          // string literal; Text is the decoded value
-	tTimeSpan        // timespan literal; Num is nanoseconds
-	tTyped           // typed literal such as datetime(2020-01-01): Text is the type name, Raw the content
-	tPunct           // operator or punctuation; Text is its spelling
+	tEOF      tokKind = iota
+	tIdent            // name, keyword, $left; Quoted marks ['a b']
+	tInt              // integer literal (Text as written)
+	tReal             // real literal (Text as written)
+	tString           // string literal; Text is the decoded value
+	tTimeSpan         // timespan literal; Num is nanoseconds
+	tTyped            // typed literal such as datetime(2020-01-01): Text is the type name, Raw the content
+	tPunct            // operator or punctuation; Text is its spelling
 )
 
 // token is one lexeme. End is the byte offset just past it; Space tells whether
@@ -56,6 +56,16 @@ type lexer struct {
 }
 
 func (lx *lexer) pos(off int) ast.Pos {
+	if off < lx.lineStart {
+		// an error reported for an earlier line: count from the start
+		line, start := 1, 0
+		for i := 0; i < off; i++ {
+			if lx.src[i] == '\n' {
+				line, start = line+1, i+1
+			}
+		}
+		return ast.Pos{Offset: off, Line: line, Col: utf8.RuneCountInString(lx.src[start:off]) + 1}
+	}
 	col := off - lx.lineStart
 	seg := lx.src[lx.lineStart:off]
 	for i := 0; i < len(seg); i++ {
@@ -335,8 +345,10 @@ func (lx *lexer) quoted(start int, verbatim bool) string {
 				}
 				lx.errorf(lx.off-2, "bad \\x escape in string literal")
 			case '\n':
-				lx.errorf(lx.off-2, "unterminated string literal")
-				lx.newline(lx.off - 1)
+				// a string cannot continue on the next line
+				lx.errorf(start, "unterminated string literal")
+				lx.off--
+				return string(b)
 			default:
 				lx.errorf(lx.off-2, "unknown escape sequence \\%c in string literal (use a verbatim string @\"...\" for backslashes)", e)
 			}
@@ -360,7 +372,7 @@ func (lx *lexer) typedLiteral(name string, p ast.Pos, start int) (token, bool) {
 	j := i + 1
 	for j < len(lx.src) && lx.src[j] != ')' {
 		switch lx.src[j] {
-		case '(', '\n', '"', '\'', ',', '|', ';', '[', '{':
+		case '(', '\n', ',', '|', ';', '[', '{':
 			return token{}, false
 		}
 		j++
@@ -369,6 +381,12 @@ func (lx *lexer) typedLiteral(name string, p ast.Pos, start int) (token, bool) {
 		return token{}, false
 	}
 	raw := strings.TrimSpace(lx.src[i+1 : j])
+	if n := len(raw); n >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[n-1] == raw[0] {
+		// datetime("2020-01-01") is accepted too
+		raw = raw[1 : n-1]
+	} else if strings.ContainsAny(raw, "\"'") {
+		return token{}, false
+	}
 	lx.off = j + 1
 	return token{Kind: tTyped, Text: name, Raw: raw, Pos: p, End: lx.off}, true
 }
@@ -410,7 +428,7 @@ func (lx *lexer) number(start int, p ast.Pos) token {
 		for i < len(s) && isDigit(s[i]) {
 			i++
 		}
-	} else if i < len(s) && s[i] == '.' && (i+1 >= len(s) || s[i+1] != '.') && (i+1 >= len(s) || !isLetter(s[i+1])) {
+	} else if i < len(s) && s[i] == '.' && (i+1 >= len(s) || s[i+1] != '.' && s[i+1] != '[' && !isLetter(s[i+1])) {
 		// "1." is a real
 		isReal = true
 		i++

@@ -111,6 +111,7 @@ func TestTypedLiterals(t *testing.T) {
 		{"datetime(2020-09-02T10:00:00.1234567Z)", kusto.DateTime, dt("2020-09-02T10:00:00.1234567Z"), false},
 		{"datetime(2020-09-02T12:00:00+02:00)", kusto.DateTime, dt("2020-09-02T10:00:00Z"), false},
 		{"date(2020-01-01)", kusto.DateTime, dt("2020-01-01T00:00:00Z"), false},
+		{`datetime("2020-01-01")`, kusto.DateTime, dt("2020-01-01T00:00:00Z"), false},
 		{"datetime(null)", kusto.DateTime, nil, true},
 		{"int(null)", kusto.Int, nil, true},
 		{"long(null)", kusto.Long, nil, true},
@@ -229,5 +230,18 @@ func TestUnicodeIdentifiers(t *testing.T) {
 	cols := s.Stmts[0].(*ast.ExprStmt).X.(*ast.Print).Cols
 	if cols[0].Name != "édition" || cols[1].Name != "Größe" {
 		t.Errorf("names %q %q", cols[0].Name, cols[1].Name)
+	}
+}
+
+func TestLexErrorPositionsAcrossLines(t *testing.T) {
+	for _, src := range []string{"\"71\\\n", "print 'a\\\n'", "print ```x\ny", "print \"a\nb\""} {
+		_, err := Parse(src)
+		if err == nil {
+			t.Errorf("%q: no error", src)
+			continue
+		}
+		if e := err.(ErrorList)[0]; e.Pos.Line != 1 {
+			t.Errorf("%q: error at %v, want line 1: %v", src, e.Pos, e)
+		}
 	}
 }

@@ -757,7 +757,7 @@ func (p *parser) parseOp() ast.Op {
 		return &ast.Extend{P: pos, Cols: cols}
 	case "summarize":
 		op := &ast.Summarize{P: pos}
-		op.Hints = p.parseOptions()
+		op.Hints = p.parseOptions("hint")
 		if !p.isKw("by") {
 			op.Aggs = p.parseNamedList()
 		}
@@ -798,7 +798,7 @@ func (p *parser) parseOp() ast.Op {
 		return op
 	case "join":
 		op := &ast.Join{P: pos}
-		for _, prop := range p.parseOptions() {
+		for _, prop := range p.parseOptions("kind", "hint") {
 			if prop.Name == "kind" {
 				op.Kind = propText(prop.Value)
 				if !joinKinds[op.Kind] {
@@ -813,7 +813,7 @@ func (p *parser) parseOp() ast.Op {
 		return op
 	case "lookup":
 		op := &ast.Lookup{P: pos}
-		for _, prop := range p.parseOptions() {
+		for _, prop := range p.parseOptions("kind", "hint") {
 			if prop.Name == "kind" {
 				op.Kind = propText(prop.Value)
 				if op.Kind != "leftouter" && op.Kind != "inner" {
@@ -828,7 +828,7 @@ func (p *parser) parseOp() ast.Op {
 		return &ast.UnionOp{P: pos, Union: p.parseUnionBody(pos, false)}
 	case "as":
 		op := &ast.As{P: pos}
-		op.Hints = p.parseOptions()
+		op.Hints = p.parseOptions("hint")
 		op.Name, _ = p.name("a name after 'as'")
 		return op
 	case "mv-expand", "mvexpand":
@@ -887,30 +887,27 @@ var joinKinds = map[string]bool{
 }
 
 // parseOptions parses `name=value` options (kind=inner, hint.strategy=broadcast)
-// preceding an operator's arguments.
-func (p *parser) parseOptions() []ast.Property {
+// preceding an operator's arguments; allowed lists the option names the
+// operator takes ("hint" allows every hint.* option), so that `kind = count()`
+// in summarize stays a named column.
+func (p *parser) parseOptions(allowed ...string) []ast.Property {
 	var props []ast.Property
 	for p.tok().Kind == tIdent {
+		name := p.tok().Text
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == name
+		}
 		n := p.peekN(1)
-		if n.Kind == tPunct && n.Text == "=" {
-			// `name = expr` is a named column in summarize; options are known words
-			if !isOptionName(p.tok().Text) {
-				break
-			}
-		} else if !(n.Kind == tPunct && n.Text == "." && p.tok().Text == "hint") {
-			break
+		switch {
+		case ok && name != "hint" && n.Kind == tPunct && n.Text == "=":
+		case ok && name == "hint" && n.Kind == tPunct && n.Text == "." && !n.Space:
+		default:
+			return props
 		}
 		props = append(props, p.parseProperty())
 	}
 	return props
-}
-
-func isOptionName(s string) bool {
-	switch s {
-	case "kind", "withsource", "isfuzzy", "bagexpansion", "with_itemindex", "flags", "hint", "decodeblocks":
-		return true
-	}
-	return false
 }
 
 func (p *parser) parseJoinRight() ast.Expr {
@@ -964,7 +961,7 @@ func (p *parser) parseJoinOn(op string) []*ast.JoinCond {
 
 func (p *parser) parseMvExpand(pos ast.Pos) ast.Op {
 	op := &ast.MvExpand{P: pos}
-	for _, prop := range p.parseOptions() {
+	for _, prop := range p.parseOptions("bagexpansion", "with_itemindex", "kind") {
 		switch prop.Name {
 		case "bagexpansion":
 			op.BagExpansion = propText(prop.Value)
@@ -1005,7 +1002,7 @@ func (p *parser) parseMvExpand(pos ast.Pos) ast.Op {
 
 func (p *parser) parseParseOp(pos ast.Pos) ast.Op {
 	op := &ast.Parse{P: pos, Kind: "simple"}
-	for _, prop := range p.parseOptions() {
+	for _, prop := range p.parseOptions("kind", "flags") {
 		switch prop.Name {
 		case "kind":
 			op.Kind = propText(prop.Value)
@@ -1341,7 +1338,7 @@ func (p *parser) parseUnary() ast.Expr {
 		p.enter()
 		defer p.leave()
 		x := p.parseUnary()
-		if lit, ok := x.(*ast.Literal); ok && t.Text == "-" && !lit.Null && !strings.HasPrefix(lit.Text, "-") {
+		if lit, ok := x.(*ast.Literal); ok && t.Text == "-" && !lit.Null {
 			switch v := lit.Value.(type) {
 			case int64:
 				if lit.Type == kusto.Long || lit.Type == kusto.TimeSpan {

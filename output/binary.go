@@ -70,6 +70,12 @@ func decodeDictionary(d *array.Dictionary) arrow.Array {
 	return b.NewArray()
 }
 
+// Row groups close at whichever comes first.
+const (
+	rowGroupRows  = 512 << 10
+	rowGroupBytes = 64 << 20
+)
+
 // parquetWriter writes a Parquet file (zstd, Arrow schema stored so the Kusto
 // types travel in the field metadata).
 type parquetWriter struct {
@@ -113,6 +119,11 @@ func (p *parquetWriter) WriteBatch(rec arrow.RecordBatch) error {
 		return err
 	}
 	p.rows += rec.NumRows()
+	// A buffered row group is held in memory until it closes: close it once
+	// it is the size of a good row group, so big results stream through.
+	if n, err := p.fw.RowGroupNumRows(); err == nil && (n >= rowGroupRows || p.fw.RowGroupTotalBytesWritten() >= rowGroupBytes) {
+		return p.fw.NewBufferedRowGroupChecked()
+	}
 	return nil
 }
 

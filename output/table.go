@@ -96,7 +96,6 @@ func rightAligned(ty kusto.Type) bool {
 
 func (t *tableWriter) Close() error {
 	out := bufio.NewWriter(t.w)
-	bw := out
 	widths := make([]int, len(t.cols))
 	header := make([]string, len(t.cols))
 	types := make([]string, len(t.cols))
@@ -116,21 +115,20 @@ func (t *tableWriter) Close() error {
 	var line strings.Builder
 	writeRow := func(row []string, align bool) {
 		line.Reset()
-		bw := &line
 		for i, s := range row {
 			pad := widths[i] - utf8.RuneCountInString(s)
 			last := i == len(row)-1
 			if i > 0 {
-				bw.WriteString("  ")
+				line.WriteString("  ")
 			}
 			if align && rightAligned(t.cols[i].Type) {
-				bw.WriteString(strings.Repeat(" ", pad))
-				bw.WriteString(s)
+				line.WriteString(strings.Repeat(" ", pad))
+				line.WriteString(s)
 				continue
 			}
-			bw.WriteString(s)
+			line.WriteString(s)
 			if !last {
-				bw.WriteString(strings.Repeat(" ", pad))
+				line.WriteString(strings.Repeat(" ", pad))
 			}
 		}
 		out.WriteString(strings.TrimRight(line.String(), " "))
@@ -151,14 +149,14 @@ func (t *tableWriter) Close() error {
 		}
 	}
 	if hidden := t.rows - int64(len(t.cells)); hidden > 0 {
-		fmt.Fprintf(bw, "… %d more %s not shown\n", hidden, plural(hidden, "row"))
+		fmt.Fprintf(out, "… %d more %s not shown\n", hidden, plural(hidden, "row"))
 	}
-	fmt.Fprintf(bw, "%d %s", t.rows, plural(t.rows, "row"))
+	fmt.Fprintf(out, "%d %s", t.rows, plural(t.rows, "row"))
 	if !t.opts.Start.IsZero() {
-		fmt.Fprintf(bw, " (%s)", FormatElapsed(time.Since(t.opts.Start)))
+		fmt.Fprintf(out, " (%s)", FormatElapsed(time.Since(t.opts.Start)))
 	}
-	bw.WriteByte('\n')
-	return bw.Flush()
+	out.WriteByte('\n')
+	return out.Flush()
 }
 
 func plural(n int64, word string) string {

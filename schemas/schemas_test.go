@@ -27,3 +27,33 @@ func TestDeviceNetworkEvents(t *testing.T) {
 		}
 	}
 }
+
+func TestDefenderTables(t *testing.T) {
+	want := map[string]map[string]kusto.Type{
+		"DeviceProcessEvents":  {"ProcessCommandLine": kusto.String, "ProcessId": kusto.Long, "InitiatingProcessParentFileName": kusto.String},
+		"DeviceFileEvents":     {"FileOriginUrl": kusto.String, "RequestSourcePort": kusto.Int, "FileSize": kusto.Long},
+		"DeviceRegistryEvents": {"RegistryKey": kusto.String, "RegistryValueData": kusto.String},
+		"DeviceEvents":         {"AdditionalFields": kusto.Dynamic, "RemotePort": kusto.Int, "ProcessCommandLine": kusto.String},
+		"EmailEvents":          {"NetworkMessageId": kusto.String, "AttachmentCount": kusto.Int, "BulkComplaintLevel": kusto.Int},
+		"IdentityLogonEvents":  {"AccountUpn": kusto.String, "Port": kusto.String},
+		"CloudAppEvents":       {"RawEventData": kusto.Dynamic, "IsAnonymousProxy": kusto.Bool, "ApplicationId": kusto.Int},
+		"AlertInfo":            {"AlertId": kusto.String, "Severity": kusto.String},
+		"UrlClickEvents":       {"IsClickedThrough": kusto.Bool},
+	}
+	for table, cols := range want {
+		s, ok := Table(table)
+		if !ok {
+			t.Errorf("table %s missing", table)
+			continue
+		}
+		for name, typ := range cols {
+			if i := s.Index(name); i < 0 || s[i].Type != typ {
+				t.Errorf("%s.%s: index %d, want type %v", table, name, i, typ)
+			}
+		}
+	}
+	var c Catalog
+	if _, ok := c.Table("DeviceInfo"); !ok || len(c.TableNames()) != len(Names()) {
+		t.Errorf("Catalog does not expose the built-in tables")
+	}
+}

@@ -211,11 +211,14 @@ func (f *fakeEngine) Query(ctx context.Context, text string, p prowl.Params) (*p
 			return nil, ctx.Err()
 		}
 	}
-	// Clients send parameters' declarations ahead of the query text.
-	if strings.HasPrefix(text, "declare query_parameters(") {
-		if i := strings.Index(text, ";"); i >= 0 {
-			text = text[i+1:]
+	// Clients send parameters' declarations ahead of the query text; set
+	// statements may lead too.
+	for strings.HasPrefix(text, "declare query_parameters(") || strings.HasPrefix(text, "set ") {
+		i := strings.Index(text, ";")
+		if i < 0 {
+			break
 		}
+		text = strings.TrimSpace(text[i+1:])
 	}
 	words := strings.Fields(text)
 	if len(words) == 0 {
@@ -246,6 +249,10 @@ func (f *fakeEngine) Query(ctx context.Context, text string, p prowl.Params) (*p
 		g := newGenReader(ctx, 10, 10, -1)
 		g.block = true
 		return &prowl.Result{Columns: rangeSchema, Reader: g}, nil
+	case "panic":
+		var m map[string]int
+		m["boom"]++ // a nil map write, as an engine bug would
+		return nil, nil
 	case "params":
 		return stringTable(p), nil
 	case "render":

@@ -249,6 +249,7 @@ func TestErrorsBeforeFrames(t *testing.T) {
 		{"bad timeout", "/v2/rest/query", queryBody("alltypes", `{"Options":{"servertimeout":"soon"}}`), 400, "servertimeout"},
 		{"query on mgmt", "/v1/rest/mgmt", queryBody("alltypes", ""), 400, "control commands"},
 		{"unknown route", "/v3/rest/query", queryBody("alltypes", ""), 404, "no route"},
+		{"engine panic", "/v2/rest/query", queryBody("panic", ""), 500, "internal error"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -282,7 +283,7 @@ func TestBodyLimit(t *testing.T) {
 
 func TestBusy(t *testing.T) {
 	eng := &fakeEngine{hold: make(chan struct{})}
-	url := start(t, eng, Config{MaxConcurrent: 1})
+	url := start(t, eng, Config{MaxConcurrent: 1, QueueWait: 50 * time.Millisecond})
 	done := make(chan rawResp)
 	go func() { done <- post(t, url, "/v2/rest/query", queryBody("alltypes", ""), nil) }()
 	for eng.running.Load() == 0 {
@@ -449,5 +450,35 @@ func TestStreaming(t *testing.T) {
 	}
 	if !released || rows != 30000 {
 		t.Errorf("frames %v, %d rows", seen, rows)
+	}
+}
+
+// TestV1Exceptions: a truncated or failing v1 result ends its rows with an
+// {"Exceptions":[...]} entry, as Kusto does.
+func TestV1Exceptions(t *testing.T) {
+	url := start(t, &fakeEngine{}, Config{MaxRows: 10})
+	for _, tc := range []struct {
+		csl      string
+		rows     int
+		contains string
+	}{
+		{"range 50 20", 10, "E_QUERY_RESULT_SET_TOO_LARGE"},
+		{"fail after 5", 5, "corrupt page"},
+	} {
+		r := post(t, url, "/v1/rest/query", queryBody(tc.csl, ""), nil)
+		var v1 struct {
+			Tables []struct{ Rows []json.RawMessage }
+		}
+		if err := json.Unmarshal(r.body, &v1); err != nil {
+			t.Fatalf("%s: %v\n%s", tc.csl, err, r.body)
+		}
+		rows := v1.Tables[0].Rows
+		if len(rows) != tc.rows+1 {
+			t.Fatalf("%s: %d entries, want %d rows and the exception", tc.csl, len(rows), tc.rows)
+		}
+		last := string(rows[len(rows)-1])
+		if !strings.HasPrefix(last, `{"Exceptions":[`) || !strings.Contains(last, tc.contains) {
+			t.Errorf("%s: last entry %s", tc.csl, last)
+		}
 	}
 }

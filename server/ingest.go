@@ -51,7 +51,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 			msg: fmt.Sprintf("ingest: unsupported streamFormat %q (want Json, MultiJson or Csv)", sf)})
 		return
 	}
-	release, e := s.acquire()
+	release, e := s.acquire(r.Context())
 	if e != nil {
 		rc.fail(e)
 		return

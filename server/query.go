@@ -34,6 +34,7 @@ func (s *Server) handleQuery(ep endpoint) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		rc := s.newReqCtx(w, r)
 		var rows int64
+		defer rc.recoverPanic()
 		defer func() {
 			s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rc.status,
 				"rows", rows, "elapsed", time.Since(rc.start), "client_request_id", rc.clientID, "remote", r.RemoteAddr)
@@ -61,7 +62,7 @@ func (s *Server) handleQuery(ep endpoint) http.HandlerFunc {
 				return
 			}
 		}
-		release, e := s.acquire()
+		release, e := s.acquire(r.Context())
 		if e != nil {
 			rc.fail(e)
 			return
@@ -104,6 +105,22 @@ func (s *Server) handleQuery(ep endpoint) http.HandlerFunc {
 		}
 		rows = st.rows
 	}
+}
+
+// recoverPanic turns a panic while answering into a 500 (or, once the answer
+// has started, an aborted response) instead of a dropped connection with no
+// word.
+func (rc *reqCtx) recoverPanic() {
+	p := recover()
+	if p == nil {
+		return
+	}
+	rc.s.log.Error("panic answering request", "panic", p, "path", rc.r.URL.Path, "client_request_id", rc.clientID)
+	if rc.status != 0 {
+		panic(http.ErrAbortHandler)
+	}
+	rc.fail(&apiError{status: http.StatusInternalServerError, code: "General_InternalServerError",
+		msg: fmt.Sprintf("internal error: %v", p)})
 }
 
 // ctxErr prefers the context's error (timeout, cancel) to whatever the engine

@@ -99,7 +99,7 @@ func TestRealLargeResult(t *testing.T) {
 }
 
 func TestRealConcurrentClients(t *testing.T) {
-	url := realServer(t, Config{})
+	url := realServer(t, Config{MaxConcurrent: 20})
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
 	for c := range 20 {
@@ -154,6 +154,13 @@ func TestRealErrorsAndParameters(t *testing.T) {
 	m, _ := r.LongByName("m")
 	if d != "dropbox.com" || m == nil || *m != 10 {
 		t.Errorf("parameters: d=%q m=%v", d, m)
+	}
+	ds, err = sdkQuery(t, client, "print x = 1 | where x > 5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tb := primary(t, ds); len(tb.Rows()) != 0 || len(tb.Columns()) != 1 {
+		t.Errorf("empty result: %d rows, %d columns", len(tb.Rows()), len(tb.Columns()))
 	}
 	mg, err := client.Mgmt(context.Background(), "prowl", kql.New(".show tables"))
 	if err != nil {

@@ -302,7 +302,19 @@ func (rc *reqCtx) parseQuery() (*parsedQuery, *apiError) {
 			}
 		}
 	}
-	for k, v := range props.Options {
+	opts := props.Options
+	if sets := leadingSets(req.CSL); len(sets) > 0 {
+		// `set notruncation;` and friends in the text count as options.
+		merged := make(map[string]any, len(opts)+len(sets))
+		for k, v := range opts {
+			merged[k] = v
+		}
+		for k, v := range sets {
+			merged[k] = v
+		}
+		opts = merged
+	}
+	for k, v := range opts {
 		switch strings.ToLower(k) {
 		case "servertimeout":
 			d, err := optDuration(v)
@@ -408,6 +420,35 @@ func optDuration(v any) (time.Duration, error) {
 		return 0, fmt.Errorf("%q is not a timespan (want e.g. 00:10:00 or 10m)", v)
 	}
 	return 0, fmt.Errorf("want a timespan, got %v", v)
+}
+
+// leadingSets returns the options of the `set name [= value];` statements a
+// query starts with; a set without a value means true.
+func leadingSets(text string) map[string]any {
+	var out map[string]any
+	for {
+		text = stripLead(text)
+		if len(text) < 4 || !strings.EqualFold(text[:4], "set ") {
+			return out
+		}
+		end := strings.IndexByte(text, ';')
+		if end < 0 {
+			return out
+		}
+		stmt := strings.TrimSpace(text[4:end])
+		text = text[end+1:]
+		name, val, hasVal := strings.Cut(stmt, "=")
+		name = strings.TrimSpace(name)
+		if out == nil {
+			out = map[string]any{}
+		}
+		if !hasVal {
+			out[name] = true
+			continue
+		}
+		val = strings.Trim(strings.TrimSpace(val), `"'`)
+		out[name] = val
+	}
 }
 
 // isCommand reports whether text is a control command (starts with '.' after

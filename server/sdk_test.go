@@ -244,6 +244,17 @@ func TestSDKTruncation(t *testing.T) {
 	if n := len(primary(t, ds).Rows()); n != 5000 {
 		t.Errorf("with notruncation: %d rows, want 5000", n)
 	}
+	ds, err = sdkQuery(t, client, "set notruncation;\nrange 5000 300")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(primary(t, ds).Rows()); n != 5000 {
+		t.Errorf("with set notruncation: %d rows, want 5000", n)
+	}
+	_, err = sdkQuery(t, client, "range 500 300", azkustodata.TruncationMaxRecords(100))
+	if err == nil || !strings.Contains(err.Error(), "limit of 100 records") {
+		t.Errorf("truncationmaxrecords=100: %v", err)
+	}
 }
 
 func TestSDKParameters(t *testing.T) {

@@ -80,6 +80,10 @@ type Config struct {
 	// MaxConcurrent caps the requests running at once; others get HTTP 429.
 	// 0 means 4 × GOMAXPROCS.
 	MaxConcurrent int
+	// QueueWait is how long a request waits for a slot when MaxConcurrent are
+	// running before it is refused as busy; 0 means 1 second, negative means
+	// refuse at once.
+	QueueWait time.Duration
 	// ShutdownGrace is how long ListenAndServe waits for running requests when
 	// its context ends; 0 means 30 seconds.
 	ShutdownGrace time.Duration
@@ -122,6 +126,9 @@ func New(eng Engine, cfg Config) (*Server, error) {
 	}
 	if cfg.MaxConcurrent <= 0 {
 		cfg.MaxConcurrent = 4 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.QueueWait == 0 {
+		cfg.QueueWait = time.Second
 	}
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = DefaultShutdownGrace
@@ -261,14 +268,29 @@ func (s *Server) authorize(r *http.Request, mutating bool) *apiError {
 	return nil
 }
 
-// acquire takes a slot of the concurrency cap, or reports busy.
-func (s *Server) acquire() (release func(), err *apiError) {
+// acquire takes a slot of the concurrency cap, waiting up to QueueWait, or
+// reports busy.
+func (s *Server) acquire(ctx context.Context) (release func(), err *apiError) {
+	release = func() { <-s.sem }
 	select {
 	case s.sem <- struct{}{}:
-		return func() { <-s.sem }, nil
+		return release, nil
 	default:
-		return nil, &apiError{status: http.StatusTooManyRequests, code: "TooManyRequests",
-			msg: fmt.Sprintf("server busy: %d requests already running (the limit); retry shortly", cap(s.sem))}
+	}
+	busy := &apiError{status: http.StatusTooManyRequests, code: "TooManyRequests",
+		msg: fmt.Sprintf("server busy: %d requests already running (the limit); retry shortly", cap(s.sem))}
+	if s.cfg.QueueWait < 0 {
+		return nil, busy
+	}
+	t := time.NewTimer(s.cfg.QueueWait)
+	defer t.Stop()
+	select {
+	case s.sem <- struct{}{}:
+		return release, nil
+	case <-t.C:
+		return nil, busy
+	case <-ctx.Done():
+		return nil, &apiError{status: 499, code: "RequestCancelled", msg: "request cancelled while waiting for a slot"}
 	}
 }
 

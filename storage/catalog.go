@@ -135,6 +135,9 @@ func (c *Catalog) Refresh() error {
 				fileSchemas = append(fileSchemas, fc.cols)
 			}
 		}
+		if len(fileSchemas) == 0 {
+			continue // no data (yet): built-ins still resolve through schemas
+		}
 		base, _ := schemas.Table(name)
 		tables[name] = unionSchema(base, fileSchemas)
 	}
@@ -274,4 +277,17 @@ func listParquet(dir string) ([]string, error) {
 		out = append(out, e.Name())
 	}
 	return out, nil
+}
+
+// DataTables lists the tables that have data files on disk (as of the last
+// Refresh), sorted.
+func (c *Catalog) DataTables() []string {
+	c.mu.RLock()
+	out := make([]string, 0, len(c.tables))
+	for n := range c.tables {
+		out = append(out, n)
+	}
+	c.mu.RUnlock()
+	sort.Strings(out)
+	return out
 }

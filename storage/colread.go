@@ -103,6 +103,8 @@ func (r *colReader) close() {
 }
 
 // loadPage moves to the next page of the chunk.
+// Batches never alias page memory (values are copied), so finished pages go
+// back to parquet-go's buffer pool.
 func (r *colReader) loadPage() error {
 	if r.page != nil {
 		parquet.Release(r.page)
@@ -413,6 +415,13 @@ func (r *colReader) readInt32(n int) (arrow.Array, error) {
 }
 
 func (r *colReader) readInt64(n int) (arrow.Array, error) {
+	var dt arrow.DataType = arrow.PrimitiveTypes.Int64
+	switch r.out {
+	case kusto.DateTime:
+		dt = karrow.TimestampType
+	case kusto.TimeSpan:
+		dt = karrow.DurationType
+	}
 	out := make([]int64, n)
 	v := validity{n: n}
 	unit := r.fc.unit
@@ -476,13 +485,6 @@ func (r *colReader) readInt64(n int) (arrow.Array, error) {
 			return nil, fmt.Errorf("column %s: cannot read %v as %s", r.name, r.fc.typ, r.out)
 		}
 		filled += k
-	}
-	var dt arrow.DataType = arrow.PrimitiveTypes.Int64
-	switch r.out {
-	case kusto.DateTime:
-		dt = karrow.TimestampType
-	case kusto.TimeSpan:
-		dt = karrow.DurationType
 	}
 	return fixedArray(dt, n, &v, arrow.Int64Traits.CastToBytes(out)), nil
 }
@@ -642,20 +644,22 @@ func (r *colReader) readDictBatch(n int) (arrow.Array, bool, error) {
 			}
 		}
 	}
-	idata := array.NewData(arrow.PrimitiveTypes.Int32, n, []*memory.Buffer{nil,
+	return r.dictArray(ix, dict), true, nil
+}
+
+func (r *colReader) dictArray(ix []int32, dict *array.String) arrow.Array {
+	ad := array.NewData(dictStringType, len(ix), []*memory.Buffer{nil,
 		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(ix))}, nil, 0, 0)
-	defer idata.Release()
-	ad := array.NewData(dictStringType, n, idata.Buffers(), nil, 0, 0)
 	ad.SetDictionary(dict.Data())
 	defer ad.Release()
-	return array.NewDictionaryData(ad), true, nil
+	return array.NewDictionaryData(ad)
 }
 
 // readPlainString reads n rows into a String array; prefix holds dictionary
 // indices (-1 = "") already read for the first rows of the batch.
 func (r *colReader) readPlainString(n int, prefix []int32) (arrow.Array, error) {
 	offs := make([]int32, n+1)
-	data := make([]byte, 0, 32*n)
+	data := make([]byte, 0, 16*n)
 	filled := 0
 	if len(prefix) > 0 {
 		dd, doffs := r.dictVals.ByteArray()
@@ -687,6 +691,13 @@ func (r *colReader) readPlainString(n int, prefix []int32) (arrow.Array, error) 
 			continue
 		}
 		src, so := r.vals.ByteArray()
+		if need := int(so[v0+k] - so[v0]); len(data)+need > cap(data) {
+			// grow once, to what the rest of the batch needs at this span's rate
+			est := len(data) + need + need/max(k, 1)*(n-filled-k)
+			grown := make([]byte, len(data), max(est, 2*cap(data)))
+			copy(grown, data)
+			data = grown
+		}
 		if defs == nil {
 			base := int32(len(data)) - int32(so[v0])
 			data = append(data, src[so[v0]:so[v0+k]]...)

@@ -22,6 +22,19 @@ type CompactInfo struct {
 	Rows        int64
 }
 
+// String summarises the compaction, e.g.
+// "3 partitions: 12 files → 3 files, 1234 rows".
+func (ci CompactInfo) String() string {
+	if ci.Partitions == 0 {
+		return "nothing to compact"
+	}
+	unit := "partitions"
+	if ci.Partitions == 1 {
+		unit = "partition"
+	}
+	return fmt.Sprintf("%d %s: %d files → %d files, %d rows", ci.Partitions, unit, ci.FilesBefore, ci.FilesAfter, ci.Rows)
+}
+
 // Compact merges the files of every partition of table that holds more than
 // one file into one file (row groups of DefaultRowGroupRows) and swaps the new
 // set in atomically (see the package doc). Concurrent scans see either the old

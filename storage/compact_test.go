@@ -143,3 +143,48 @@ func TestCallbackErrorStopsScan(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Commits that race with a compaction are neither lost nor duplicated.
+func TestCompactWithConcurrentCommits(t *testing.T) {
+	cat, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := schemas.Table("DeviceNetworkEvents")
+	for i := 0; i < 4; i++ {
+		rec := synth(s, 500, day0.Add(time.Duration(i)*time.Minute), time.Second, uint64(i))
+		writeTable(t, cat, "DeviceNetworkEvents", WriterOptions{}, rec)
+		rec.Release()
+	}
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < 4; i++ {
+			rec := synth(s, 500, day0.Add(time.Duration(10+i)*time.Minute), time.Second, uint64(10+i))
+			w, err := cat.NewWriter("DeviceNetworkEvents", WriterOptions{})
+			if err == nil {
+				err = w.Write(rec)
+			}
+			if err == nil {
+				_, err = w.Commit()
+			}
+			rec.Release()
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := 0; i < 3; i++ {
+		if _, err := cat.Compact(context.Background(), "DeviceNetworkEvents"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	n, err := cat.CountRows(context.Background(), "DeviceNetworkEvents", time.Time{}, time.Time{})
+	if err != nil || n != 4000 {
+		t.Fatalf("count = %d, %v; want 4000", n, err)
+	}
+}

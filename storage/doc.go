@@ -15,6 +15,7 @@
 //	cat, err := storage.Open(dir)       // lists tables, reads file footers
 //	schema, ok := cat.Table("DeviceNetworkEvents")
 //	names := cat.TableNames()           // on-disk tables plus built-ins (schemas pkg)
+//	data := cat.DataTables()            // only tables with files
 //	err = cat.Refresh()                 // pick up tables/columns that appeared since
 //
 // *Catalog implements lang.Tables. A table's schema is the built-in schema (if any)
@@ -36,7 +37,9 @@
 //
 // Filters are used only to prune day folders, row groups (min/max statistics) and
 // row groups (bloom filters, for OpEq/OpIn); rows that pass are NOT filtered, the
-// engine still evaluates its predicates. TimeMin/TimeMax likewise prune only.
+// engine still evaluates its predicates. TimeMin/TimeMax likewise prune only;
+// comparisons of Timestamp with time.Time constants in Filters also prune day
+// folders.
 // Filter values are Go values of the column's Kusto type: bool, int64 (int/long;
 // int and int32 accepted), float64 (real), string (string/guid/dynamic), time.Time
 // (datetime), time.Duration (timespan). A value of another type disables pruning
@@ -76,9 +79,13 @@
 // or not at all; a crash before Commit returns loses only that commit's rows (a
 // commit spanning several days may become visible day by day if the crash falls
 // inside Commit). Options: zstd (default) or snappy, row group size (default
-// 1,048,576 rows), dictionary encoding for low-cardinality strings, statistics
-// everywhere, bloom filters on lookup columns (RemoteUrl, DeviceId, DeviceName,
-// RemoteIP, InitiatingProcessFileName, account names, SHA1/SHA256, ...).
+// 1,048,576 rows), dictionary encoding for low-cardinality strings (decided from
+// the first batch; a chunk whose dictionary passes 8 MiB falls back to plain),
+// min/max statistics on every column except free-text strings, bloom filters on
+// lookup columns (see DefaultBloomColumn: RemoteUrl, DeviceId, DeviceName,
+// RemoteIP, InitiatingProcessFileName, account names, SHA1/SHA256, ...). The file
+// records the Kusto schema in key-value metadata "kusto.schema", so guid, dynamic
+// and timespan columns keep their types. Columns are encoded in parallel.
 //
 // # Compaction
 //
@@ -91,7 +98,11 @@
 // is being compacted. A scan lists each day folder through a directory handle and
 // restarts that day's listing if a file vanished between listing and opening, so it
 // sees the old set or the new set, never a mix; files already opened stay readable
-// after removal (POSIX unlink semantics).
+// after removal (POSIX unlink semantics). CompactInfo.String() summarises a run.
+//
+// A scan keeps every file of the partitions it reads open until Close, so a
+// table of many thousands of small files in one time range needs compaction (or
+// a higher open-file limit).
 package storage
 
 //go:generate go run ./internal/foreign/gen testdata/foreign

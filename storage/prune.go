@@ -36,6 +36,48 @@ func newPruner(schema kusto.Schema, spec ScanSpec, hasTimestamp bool) *pruner {
 	if hasTimestamp && !spec.TimeMax.IsZero() {
 		p.tmax, p.timeBounded = clampNanos(spec.TimeMax), true
 	}
+	// Comparisons of Timestamp with constants narrow the range too, so that
+	// day folders are pruned even when the caller only passed Filters.
+	for _, f := range spec.Filters {
+		if !hasTimestamp || f.Column != TimestampColumn || len(f.Values) == 0 {
+			continue
+		}
+		lo, hi, ok := int64(minNanos), int64(maxNanos), true
+		for _, v := range f.Values {
+			c, isTime := constInt(kusto.DateTime, v)
+			if !isTime {
+				ok = false
+				break
+			}
+			switch f.Op {
+			case OpEq, OpIn:
+				if lo == minNanos && hi == maxNanos {
+					lo, hi = c, c
+				}
+				lo, hi = min(lo, c), max(hi, c)
+			case OpGe:
+				lo = c
+			case OpGt:
+				lo = c + 1
+			case OpLe:
+				hi = c
+			case OpLt:
+				hi = c - 1
+			default:
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		// [lo, hi] inclusive → [lo, hi+1)
+		if lo > p.tmin {
+			p.tmin, p.timeBounded = lo, true
+		}
+		if hi < maxNanos && hi+1 < p.tmax {
+			p.tmax, p.timeBounded = hi+1, true
+		}
+	}
 	return p
 }
 

@@ -134,3 +134,29 @@ func itoa(i int) string {
 	}
 	return string(b)
 }
+
+// Timestamp comparisons in Filters prune day folders like TimeMin/TimeMax.
+func TestTimestampFiltersPruneDays(t *testing.T) {
+	cat, _ := fiveDays(t)
+	d2 := day0.Add(48 * time.Hour)
+	tests := []struct {
+		name  string
+		f     []Filter
+		parts int
+		rows  int64
+	}{
+		{"ge and lt", []Filter{{"Timestamp", OpGe, []any{d2}}, {"Timestamp", OpLt, []any{d2.Add(24 * time.Hour)}}}, 1, 4000},
+		{"gt", []Filter{{"Timestamp", OpGt, []any{day0.Add(96 * time.Hour)}}}, 1, 4000},
+		{"eq", []Filter{{"Timestamp", OpEq, []any{d2.Add(time.Hour)}}}, 1, 1000},
+		{"le", []Filter{{"Timestamp", OpLe, []any{day0.Add(time.Hour)}}}, 1, 1000},
+		{"not a time keeps all", []Filter{{"Timestamp", OpGe, []any{int64(5)}}}, 5, 20000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, st := collect(t, cat, ScanSpec{Table: "DeviceNetworkEvents", Columns: []string{"Timestamp"}, Filters: tc.f})
+			if st.PartitionsRead != tc.parts || st.Rows != tc.rows {
+				t.Errorf("stats %+v", st)
+			}
+		})
+	}
+}

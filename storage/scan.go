@@ -375,11 +375,21 @@ func (m *Morsel) Read(ctx context.Context, fn func(rec arrow.RecordBatch) error)
 }
 
 func arraySize(a arrow.Array) int64 {
-	var n int64
+	n := int64(a.Len())
+	switch x := a.(type) {
+	case *array.String:
+		o := x.ValueOffsets()
+		return 4*(n+1) + int64(o[len(o)-1]-o[0])
+	case *array.Dictionary:
+		return 4 * n // dictionary values are shared per chunk: only indices counted
+	case *array.Boolean:
+		return (n + 7) / 8
+	}
+	var size int64
 	for _, b := range a.Data().Buffers() {
 		if b != nil {
-			n += int64(b.Len())
+			size += int64(b.Len())
 		}
 	}
-	return n // dictionary values are shared per chunk: only indices counted
+	return size
 }

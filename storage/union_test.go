@@ -116,3 +116,31 @@ func TestWriterInputForms(t *testing.T) {
 	}
 	w.Abort()
 }
+
+func TestDataTablesAndCompactInfo(t *testing.T) {
+	cat, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cat.DataTables(); len(got) != 0 {
+		t.Errorf("DataTables of an empty directory = %v", got)
+	}
+	s := kusto.Schema{{Name: "Timestamp", Type: kusto.DateTime}, {Name: "X", Type: kusto.Long}}
+	writeTable(t, cat, "Zed", WriterOptions{}, buildRows(t, s, 1, func(int) []any { return []any{day0, int64(1)} }))
+	writeTable(t, cat, "Alpha", WriterOptions{}, buildRows(t, s, 1, func(int) []any { return []any{day0, int64(1)} }))
+	if diff := cmp.Diff([]string{"Alpha", "Zed"}, cat.DataTables()); diff != "" {
+		t.Error(diff)
+	}
+	for _, tc := range []struct {
+		ci   CompactInfo
+		want string
+	}{
+		{CompactInfo{}, "nothing to compact"},
+		{CompactInfo{Partitions: 1, FilesBefore: 4, FilesAfter: 1, Rows: 10}, "1 partition: 4 files → 1 files, 10 rows"},
+		{CompactInfo{Partitions: 3, FilesBefore: 12, FilesAfter: 3, Rows: 1234}, "3 partitions: 12 files → 3 files, 1234 rows"},
+	} {
+		if got := tc.ci.String(); got != tc.want {
+			t.Errorf("String() = %q, want %q", got, tc.want)
+		}
+	}
+}

@@ -5,15 +5,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
+	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/prowl-hunt/prowl/kusto"
 	"github.com/prowl-hunt/prowl/kusto/karrow"
@@ -71,17 +75,17 @@ type CommitInfo struct {
 // Writer appends rows to a table. It is not safe for concurrent use; several
 // writers (in one or several processes) may write the same table.
 type Writer struct {
-	cat    *Catalog
-	table  string
-	opts   WriterOptions
-	base   kusto.Schema // table schema known at NewWriter
-	schema kusto.Schema // write schema, fixed by the first batch
-	tsCol  int          // index of Timestamp in schema, -1 if none
-	dict   []bool       // per schema column: dictionary-encode
-	days   map[int64]*dayFile
-	keys   []int64 // day keys in creation order
-	err    error   // sticky
-	vals   []parquet.Value
+	cat     *Catalog
+	table   string
+	opts    WriterOptions
+	base    kusto.Schema // table schema known at NewWriter
+	schema  kusto.Schema // write schema, fixed by the first batch
+	tsCol   int          // index of Timestamp in schema, -1 if none
+	dict    []bool       // per schema column: dictionary-encode
+	days    map[int64]*dayFile
+	keys    []int64           // day keys in creation order
+	err     error             // sticky
+	valBufs [][]parquet.Value // one per column worker
 	// targetDir, when set (compaction), receives every file directly and
 	// Commit neither locks the table nor refreshes the catalog.
 	targetDir string
@@ -324,8 +328,12 @@ func (w *Writer) codec() compress.Codec {
 	case Uncompressed:
 		return &parquet.Uncompressed
 	}
-	return &parquet.Zstd
+	return zstdFast
 }
+
+// zstdFast is shared so that its encoder pool is reused across writers; the
+// fastest level costs about half the CPU of the default for slightly larger files.
+var zstdFast = &zstd.Codec{Level: zstd.SpeedFastest}
 
 func (w *Writer) openDay(day int64) (*dayFile, error) {
 	for _, col := range w.schema {
@@ -347,6 +355,7 @@ func (w *Writer) openDay(day int64) (*dayFile, error) {
 	}
 	sch := w.parquetSchema()
 	var blooms []parquet.BloomFilterColumn
+	var skipBounds []parquet.WriterOption
 	for _, col := range w.schema {
 		if !(isStringType(col.Type) || col.Type == kusto.Int || col.Type == kusto.Long) {
 			continue
@@ -360,6 +369,10 @@ func (w *Writer) openDay(day int64) (*dayFile, error) {
 		}
 		if want {
 			blooms = append(blooms, parquet.SplitBlockFilter(10, col.Name))
+		} else if isStringType(col.Type) {
+			// min/max of free-text columns (command lines, JSON) prune
+			// nothing and cost a string comparison per value
+			skipBounds = append(skipBounds, parquet.SkipPageBounds(col.Name))
 		}
 	}
 	var decl []string
@@ -377,6 +390,7 @@ func (w *Writer) openDay(day int64) (*dayFile, error) {
 	if len(blooms) > 0 {
 		options = append(options, parquet.BloomFilters(blooms...))
 	}
+	options = append(options, skipBounds...)
 	pw := parquet.NewWriter(f, options...)
 	df := &dayFile{day: day, tmp: tmp, f: f, pw: pw, leaf: make([]int, len(w.schema))}
 	for i, col := range w.schema {
@@ -425,77 +439,165 @@ func (w *Writer) writeRows(day int64, src []arrow.Array, rows []int32, n int) er
 }
 
 // writeChunk writes k rows: rows[i] of src when rows != nil, else src rows
-// [start, start+k).
+// [start, start+k). Columns are encoded and compressed in parallel: each
+// parquet-go ColumnWriter is independent until the row group is flushed.
 func (w *Writer) writeChunk(df *dayFile, src []arrow.Array, rows []int32, start, k int, contiguous bool) error {
 	cws := df.pw.ColumnWriters()
-	const step = 4096
-	for ci, col := range w.schema {
-		leaf := df.leaf[ci]
-		a := src[ci]
-		for off := 0; off < k; off += step {
-			m := min(step, k-off)
-			if cap(w.vals) < m {
-				w.vals = make([]parquet.Value, step)
-			}
-			vals := w.vals[:m]
-			for i := range vals {
-				r := start + off + i
-				if !contiguous {
-					r = int(rows[off+i])
-				}
-				vals[i] = arrowValue(col.Type, a, r, leaf)
-			}
-			if _, err := cws[leaf].WriteRowValues(vals); err != nil {
-				return fmt.Errorf("column %s: %w", col.Name, err)
-			}
-		}
+	workers := 1
+	if k*len(w.schema) >= 1<<16 {
+		workers = min(runtime.GOMAXPROCS(0), len(w.schema))
 	}
-	return nil
+	for len(w.valBufs) < workers {
+		w.valBufs = append(w.valBufs, make([]parquet.Value, valStep))
+	}
+	if !contiguous {
+		start = 0
+	} else {
+		rows = nil
+	}
+	errs := make([]error, len(w.schema))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for wk := 0; wk < workers; wk++ {
+		wg.Add(1)
+		go func(buf []parquet.Value) {
+			defer wg.Done()
+			for {
+				ci := int(next.Add(1)) - 1
+				if ci >= len(w.schema) {
+					return
+				}
+				col := w.schema[ci]
+				leaf := df.leaf[ci]
+				for off := 0; off < k; off += valStep {
+					m := min(valStep, k-off)
+					var sel []int32
+					if rows != nil {
+						sel = rows[off : off+m]
+					}
+					vals := fillValues(buf[:m], col.Type, src[ci], sel, start+off, leaf)
+					if _, err := cws[leaf].WriteRowValues(vals); err != nil {
+						errs[ci] = fmt.Errorf("column %s: %w", col.Name, err)
+						return
+					}
+				}
+			}
+		}(w.valBufs[wk])
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
-// arrowValue converts row r of a to a leveled Parquet value.
-func arrowValue(t kusto.Type, a arrow.Array, r, leaf int) parquet.Value {
-	if isStringType(t) {
-		var b []byte
-		if a != nil && a.IsValid(r) {
-			switch x := a.(type) {
-			case *array.String:
-				o := x.ValueOffsets()
-				b = stringData(x)[o[r]:o[r+1]]
-			case *array.Dictionary:
-				d := x.Dictionary().(*array.String)
-				j := x.GetValueIndex(r)
-				o := d.ValueOffsets()
-				b = stringData(d)[o[j]:o[j+1]]
+const valStep = 4096
+
+// fillValues converts len(vals) rows of a (rows sel, or start, start+1, ...)
+// to leveled Parquet values.
+func fillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, start, leaf int) []parquet.Value {
+	row := func(i int) int {
+		if sel != nil {
+			return int(sel[i])
+		}
+		return start + i
+	}
+	null := parquet.NullValue().Level(0, 0, leaf)
+	if a == nil {
+		for i := range vals {
+			if isStringType(t) {
+				vals[i] = parquet.ByteArrayValue(nil).Level(0, 0, leaf)
+			} else {
+				vals[i] = null
 			}
 		}
-		return parquet.ByteArrayValue(b).Level(0, 0, leaf)
+		return vals
 	}
-	if a == nil || a.IsNull(r) {
-		return parquet.NullValue().Level(0, 0, leaf)
-	}
-	var v parquet.Value
 	switch x := a.(type) {
-	case *array.Boolean:
-		v = parquet.BooleanValue(x.Value(r))
-	case *array.Int32:
-		if t == kusto.Long {
-			v = parquet.Int64Value(int64(x.Value(r)))
-		} else {
-			v = parquet.Int32Value(x.Value(r))
+	case *array.String:
+		o, data := x.ValueOffsets(), stringData(x)
+		for i := range vals {
+			r := row(i)
+			vals[i] = parquet.ByteArrayValue(data[o[r]:o[r+1]:o[r+1]]).Level(0, 0, leaf)
+		}
+	case *array.Dictionary:
+		d := x.Dictionary().(*array.String)
+		o, data := d.ValueOffsets(), stringData(d)
+		for i := range vals {
+			r := row(i)
+			var b []byte
+			if x.IsValid(r) {
+				j := x.GetValueIndex(r)
+				b = data[o[j]:o[j+1]:o[j+1]]
+			}
+			vals[i] = parquet.ByteArrayValue(b).Level(0, 0, leaf)
 		}
 	case *array.Int64:
-		v = parquet.Int64Value(x.Value(r))
-	case *array.Float64:
-		v = parquet.DoubleValue(x.Value(r))
+		v := x.Int64Values()
+		for i := range vals {
+			r := row(i)
+			if x.IsNull(r) {
+				vals[i] = null
+			} else {
+				vals[i] = parquet.Int64Value(v[r]).Level(0, 1, leaf)
+			}
+		}
+	case *array.Int32:
+		v := x.Int32Values()
+		for i := range vals {
+			r := row(i)
+			switch {
+			case x.IsNull(r):
+				vals[i] = null
+			case t == kusto.Long:
+				vals[i] = parquet.Int64Value(int64(v[r])).Level(0, 1, leaf)
+			default:
+				vals[i] = parquet.Int32Value(v[r]).Level(0, 1, leaf)
+			}
+		}
 	case *array.Timestamp:
-		v = parquet.Int64Value(int64(x.Value(r)) * tsMultiplier(x.DataType().(*arrow.TimestampType).Unit))
+		v := x.Values()
+		mul := tsMultiplier(x.DataType().(*arrow.TimestampType).Unit)
+		for i := range vals {
+			r := row(i)
+			if x.IsNull(r) {
+				vals[i] = null
+			} else {
+				vals[i] = parquet.Int64Value(int64(v[r])*mul).Level(0, 1, leaf)
+			}
+		}
 	case *array.Duration:
-		v = parquet.Int64Value(int64(x.Value(r)))
+		v := x.Values()
+		for i := range vals {
+			r := row(i)
+			if x.IsNull(r) {
+				vals[i] = null
+			} else {
+				vals[i] = parquet.Int64Value(int64(v[r])).Level(0, 1, leaf)
+			}
+		}
+	case *array.Float64:
+		v := x.Float64Values()
+		for i := range vals {
+			r := row(i)
+			if x.IsNull(r) {
+				vals[i] = null
+			} else {
+				vals[i] = parquet.DoubleValue(v[r]).Level(0, 1, leaf)
+			}
+		}
+	case *array.Boolean:
+		for i := range vals {
+			r := row(i)
+			if x.IsNull(r) {
+				vals[i] = null
+			} else {
+				vals[i] = parquet.BooleanValue(x.Value(r)).Level(0, 1, leaf)
+			}
+		}
 	default:
-		return parquet.NullValue().Level(0, 0, leaf)
+		for i := range vals {
+			vals[i] = null
+		}
 	}
-	return v.Level(0, 1, leaf)
+	return vals
 }
 
 // Rows returns the number of rows written since the last commit.

@@ -23,7 +23,7 @@ type command struct {
 	help    string // the longer explanation for `prowl help NAME`
 	// flags declares the command's flags on fs; help uses it to list them.
 	flags func(fs *flag.FlagSet)
-	run     func(ctx context.Context, env *env, args []string) error
+	run   func(ctx context.Context, env *env, args []string) error
 }
 
 // env is what every command gets: the streams and the environment, so tests can

@@ -4,10 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/prowl-hunt/prowl"
 	"github.com/prowl-hunt/prowl/server"
+	"github.com/prowl-hunt/prowl/storage"
+	"github.com/prowl-hunt/prowl/storage/ingest"
 )
 
 func serveCommand() *command {
@@ -70,7 +73,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	srv, err := server.New(db, server.Config{
+	srv, err := server.New(serveEngine{db}, server.Config{
 		Addr:             *f.addr,
 		Token:            token,
 		QueryTimeout:     *f.timeout,
@@ -83,4 +86,36 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "prowl: serving %s on http://%s (Ctrl+C to stop)\n", dir, *f.addr)
 	return srv.ListenAndServe(ctx)
+}
+
+// serveEngine is the DB as the server sees it: queries and commands, plus the
+// streaming-ingest route with the durability of `prowl ingest` (the answer is
+// sent only once the accepted rows are committed).
+type serveEngine struct{ *prowl.DB }
+
+// Ingest imports body into table; format is "ndjson" (Kusto's Json), "json"
+// (MultiJson: sniffed) or "csv".
+func (s serveEngine) Ingest(ctx context.Context, table, format string, body io.Reader) (server.IngestResult, error) {
+	f := ingest.FormatAuto
+	if format != "json" {
+		var err error
+		if f, err = ingest.ParseFormat(format); err != nil {
+			return server.IngestResult{}, err
+		}
+	}
+	cat := s.Catalog()
+	sink := ingest.NewCatalogSink(cat, storage.WriterOptions{}, true)
+	sum, err := ingest.Import(ctx, body, "http", sink.Commit, ingest.Options{
+		Table: table, Format: f, Schema: cat.Table, Policy: ingest.StreamPolicy,
+	})
+	if cerr := sink.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return server.IngestResult{Accepted: sum.Accepted, Rejected: sum.Rejected}, err
+	}
+	if err := s.Refresh(); err != nil {
+		return server.IngestResult{}, err
+	}
+	return server.IngestResult{Accepted: sum.Accepted, Rejected: sum.Rejected}, nil
 }

@@ -62,6 +62,10 @@ type App struct {
 	Domains []string
 	// Exact are host names that match only themselves.
 	Exact []string
+	// Paths are URL prefixes with a path (google.com/drive) from the user
+	// catalog. Host matching cannot use them and indicators skip them with a
+	// warning; they are kept so the app's definition stays as written.
+	Paths []string
 	// Source says where the domain data comes from.
 	Source string
 	// Attributes are the known risk attributes keyed by attribute name (see

@@ -125,7 +125,7 @@ func TestUserCatalog(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "catalog.json")
 	body := `{"apps":[
-	  {"id":"contoso-share","name":"Contoso Share","category":"cloud storage","domains":["share.contoso.com","=api.contoso.com"],"score":8,"notes":"ours"},
+	  {"id":"contoso-share","name":"Contoso Share","category":"cloud storage","domains":["share.contoso.com","=api.contoso.com","https://contoso.com/share/"],"score":8,"notes":"ours"},
 	  {"id":"dropbox","score":2,"notes":"banned by policy 12","domains":["dropbox.contoso-mirror.net"],
 	   "attributes":{"soc2":{"value":false,"source":"audit 2026"}}}
 	]}`
@@ -142,6 +142,12 @@ func TestUserCatalog(t *testing.T) {
 	}
 	if a, ok := c.Match("api.contoso.com"); !ok || a.ID != "contoso-share" {
 		t.Errorf("exact custom domain not matched")
+	}
+	if !cmp.Equal(a.Paths, []string{"contoso.com/share"}) {
+		t.Errorf("paths = %q", a.Paths)
+	}
+	if _, ok := c.Match("contoso.com"); ok {
+		t.Errorf("a path entry matched its bare host")
 	}
 	if _, ok := c.Match("x.api.contoso.com"); ok {
 		t.Errorf("exact domain matched a subdomain")

@@ -54,7 +54,7 @@ func (uc *UserCatalog) apply(apps []*App) ([]*App, error) {
 			}
 			u.Category = c
 		}
-		domains, exact, err := userDomains(u.Domains)
+		domains, exact, paths, err := userDomains(u.Domains)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
@@ -63,7 +63,7 @@ func (uc *UserCatalog) apply(apps []*App) ([]*App, error) {
 			a = byName[strings.ToLower(u.Name)]
 		}
 		if a == nil {
-			if u.Name == "" || u.Category == "" || len(domains)+len(exact) == 0 {
+			if u.Name == "" || u.Category == "" || len(domains)+len(exact)+len(paths) == 0 {
 				return nil, fmt.Errorf("%s: a custom app needs name, category and domains", where)
 			}
 			id := u.ID
@@ -83,6 +83,7 @@ func (uc *UserCatalog) apply(apps []*App) ([]*App, error) {
 			}
 			cp.Domains = append([]string(nil), a.Domains...)
 			cp.Exact = append([]string(nil), a.Exact...)
+			cp.Paths = append([]string(nil), a.Paths...)
 			for j := range apps {
 				if apps[j] == a {
 					apps[j] = &cp
@@ -103,6 +104,7 @@ func (uc *UserCatalog) apply(apps []*App) ([]*App, error) {
 		}
 		a.Domains = append(a.Domains, domains...)
 		a.Exact = append(a.Exact, exact...)
+		a.Paths = append(a.Paths, paths...)
 		if u.Notes != "" {
 			a.Notes = u.Notes
 		}
@@ -127,20 +129,25 @@ func (uc *UserCatalog) apply(apps []*App) ([]*App, error) {
 	return apps, nil
 }
 
-func userDomains(in []string) (domains, exact []string, err error) {
+func userDomains(in []string) (domains, exact, paths []string, err error) {
 	for _, d := range in {
 		full := strings.HasPrefix(d, "=")
-		h := NormalizeHost(strings.TrimPrefix(d, "="))
+		raw := strings.TrimPrefix(d, "=")
+		h := NormalizeHost(raw)
 		if h == "" || strings.ContainsAny(h, "*/ ") || !strings.Contains(h, ".") {
-			return nil, nil, fmt.Errorf("domain %q is not a host name", d)
+			return nil, nil, nil, fmt.Errorf("domain %q is not a host name", d)
 		}
-		if full {
+		rest := strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(raw), "https://"), "http://"), h)
+		switch {
+		case strings.HasPrefix(rest, "/") && len(rest) > 1:
+			paths = append(paths, h+strings.TrimSuffix(rest, "/"))
+		case full:
 			exact = append(exact, h)
-		} else {
+		default:
 			domains = append(domains, h)
 		}
 	}
-	return domains, exact, nil
+	return domains, exact, paths, nil
 }
 
 func slug(name string) string {

@@ -1,6 +1,7 @@
 package govern
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,26 @@ func TestTagsConcurrent(t *testing.T) {
 	audit, _ := tags.Audit()
 	if len(all) != 20 || len(audit) != 20 {
 		t.Errorf("%d tags, %d audit events after 20 concurrent sets", len(all), len(audit))
+	}
+}
+
+// Separate stores over one directory stand in for separate processes: the
+// state-directory lock keeps their read-modify-write cycles from interleaving.
+func TestTagsSeparateStores(t *testing.T) {
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			if err := OpenTags(dir).Set(Tag{App: fmt.Sprint("app", i), Tag: Monitored, Time: t0}); err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if all, _ := OpenTags(dir).All(); len(all) != 16 {
+		t.Errorf("%d tags survived 16 writers", len(all))
 	}
 }
 

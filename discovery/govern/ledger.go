@@ -61,6 +61,11 @@ func (l *Ledger) Sync(desired []indicator.Indicator, now time.Time) (active, rem
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	unlock, err := lockState(l.path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer unlock()
 	f, err := l.load()
 	if err != nil {
 		return nil, nil, err

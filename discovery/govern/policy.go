@@ -155,6 +155,11 @@ type alertsFile struct {
 func (a *Alerts) Evaluate(policies []Policy, usage []AppUsage, now time.Time) ([]Alert, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	unlock, err := lockState(a.path)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	f := &alertsFile{}
 	if err := readJSON(a.path, f); err != nil {
 		return nil, err

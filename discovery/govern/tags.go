@@ -96,6 +96,11 @@ func CanonicalTag(tag string) (string, error) {
 func (t *Tags) Set(tag Tag) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	unlock, err := lockState(t.path)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	f, err := t.load()
 	if err != nil {
 		return err
@@ -109,6 +114,11 @@ func (t *Tags) Set(tag Tag) error {
 func (t *Tags) Remove(app, reason, actor string, now time.Time) (bool, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	unlock, err := lockState(t.path)
+	if err != nil {
+		return false, err
+	}
+	defer unlock()
 	f, err := t.load()
 	if err != nil {
 		return false, err

@@ -39,6 +39,12 @@ type DeviceRisk struct {
 	Reasons []string
 }
 
+// The spread floors of the baseline (see Device).
+const (
+	UploadFloor = 25 << 20
+	TxFloor     = 50
+)
+
 // MinBaselineDays is the number of days before the latest one that a device
 // needs for its baseline.
 const MinBaselineDays = 3
@@ -48,9 +54,10 @@ const MinBaselineDays = 3
 // Baseline departure. The latest day is compared with the device's earlier
 // days (at least MinBaselineDays of them) by a robust z-score, so a few
 // earlier spikes do not hide a new one: z = (today − median) / spread, where
-// spread = max(1.4826 × MAD, 10% of the median, floor) and the floor is 1 MiB
-// for uploads and 10 for transactions (a flat, quiet history does not turn
-// noise into alarms). Uploads: z ≥ 10 → 5 points (alone enough for High: an
+// spread = max(1.4826 × MAD, 10% of the median, floor) and the floor is 25 MiB
+// for uploads and 50 for transactions (a flat, quiet history does not turn
+// ordinary work into alarms: a device must send at least 250 MiB more than
+// usual to reach the top tier). Uploads: z ≥ 10 → 5 points (alone enough for High: an
 // order of magnitude more data out than the device ever sends), z ≥ 6 → 3,
 // z ≥ 3 → 2, z ≥ 2 → 1. Transactions: z ≥ 6 → 2 points, z ≥ 3 → 1.
 //
@@ -74,7 +81,7 @@ func Device(d DeviceActivity) DeviceRisk {
 		for i, h := range hist {
 			up[i], tx[i] = h.Upload, h.Tx
 		}
-		if z, med := robustZ(today.Upload, up, 1<<20); z >= 2 {
+		if z, med := robustZ(today.Upload, up, UploadFloor); z >= 2 {
 			p := 1
 			switch {
 			case z >= 10:
@@ -86,7 +93,7 @@ func Device(d DeviceActivity) DeviceRisk {
 			}
 			add(p, "upload %s on %s vs daily median %s (z=%.1f)", Bytes(today.Upload), today.Day.Format("2006-01-02"), Bytes(med), z)
 		}
-		if z, med := robustZ(today.Tx, tx, 10); z >= 3 {
+		if z, med := robustZ(today.Tx, tx, TxFloor); z >= 3 {
 			p := 1
 			if z >= 6 {
 				p = 2

@@ -146,9 +146,11 @@ func TestDeviceRisk(t *testing.T) {
 		{"night uploader", DeviceActivity{Days: days([]float64{10, 12, 9, 11, 10, 4000}, tx)}, LevelHigh, 5, "upload 3.9 GiB on 2026-11-25 vs daily median 10.0 MiB"},
 		// Earlier spikes do not hide a new one: the median ignores them.
 		{"repeat uploader", DeviceActivity{Days: days([]float64{10, 3000, 9, 11, 3500, 4000}, tx)}, LevelHigh, 5, "upload 3.9 GiB"},
-		{"moderate", DeviceActivity{Days: days([]float64{10, 12, 9, 11, 10, 15}, tx)}, LevelLow, 2, "(z=3.4)"},
-		{"moderate and unsanctioned", DeviceActivity{Days: days([]float64{10, 12, 9, 11, 10, 15}, tx), UnsanctionedApps: 2}, LevelHigh, 5, "used 2 Unsanctioned app(s)"},
-		{"busy", DeviceActivity{Days: days([]float64{10, 12, 9, 11, 10, 11}, []float64{100, 110, 90, 105, 120, 400})}, LevelLow, 2, "400 transactions"},
+		{"moderate", DeviceActivity{Days: days([]float64{10, 12, 9, 11, 10, 100}, tx)}, LevelLow, 2, "(z=3.6)"},
+		// Below the 25 MiB floor a jump is ordinary work.
+		{"small jump", DeviceActivity{Days: days([]float64{1, 1, 1, 1, 1, 40}, tx)}, LevelInformational, 0, ""},
+		{"moderate and unsanctioned", DeviceActivity{Days: days([]float64{10, 12, 9, 11, 10, 100}, tx), UnsanctionedApps: 2}, LevelHigh, 5, "used 2 Unsanctioned app(s)"},
+		{"busy", DeviceActivity{Days: days([]float64{10, 12, 9, 11, 10, 11}, []float64{100, 110, 90, 105, 120, 500})}, LevelLow, 2, "500 transactions"},
 		{"low-score apps", DeviceActivity{Days: days([]float64{10, 12, 9, 11, 10, 11}, tx), LowScoreApps: 4}, LevelLow, 2, "used 4 low-score apps"},
 		{"unsanctioned only", DeviceActivity{UnsanctionedApps: 1}, LevelMedium, 3, "used 1 Unsanctioned"},
 		{"no baseline", DeviceActivity{Days: days([]float64{10, 4000, 9}, tx[:3])}, LevelInformational, 0, ""},

@@ -95,6 +95,7 @@ func aggCases() []aggCase {
 		{"count_distinct", sp("count_distinct", []kusto.Type{S}, nil, L), []fn.Arg{col(S, "a", "b", "a", "", "b")}, groups5, 3, [][]any{{int64(2), int64(1), int64(0)}}},
 		{"make_set long", sp("make_set", []kusto.Type{L}, nil, D), []fn.Arg{col(L, 1, 2, 1, 3, nil)}, groups5, 3, [][]any{{"[1,3]", "[2]", "[]"}}},
 		{"make_set string", sp("make_set", []kusto.Type{S}, nil, D), []fn.Arg{col(S, "a\"", "b", "a\"", "c", "b")}, groups5, 3, [][]any{{`["a\"","c"]`, `["b"]`, "[]"}}},
+		{"make_set escapes", sp("make_set", []kusto.Type{S}, nil, D), []fn.Arg{col(S, "a\\b\n\x01", "\xffé", "", "", "")}, groups5, 3, [][]any{{`["a\\b\n\u0001",""]`, "[\"\uFFFDé\",\"\"]", "[]"}}},
 		{"make_set dict", sp("make_set", []kusto.Type{S}, nil, D), []fn.Arg{dictCol("x", "y", "x", "z", "y")}, groups5, 3, [][]any{{`["x","z"]`, `["y"]`, "[]"}}},
 		{"make_set real", sp("make_set", []kusto.Type{R}, nil, D), []fn.Arg{col(R, 1.0, 2.5, 1.0, 1e21, nil)}, groups5, 3, [][]any{{`[1.0,1e+21]`, `[2.5]`, "[]"}}},
 		{"make_set datetime", sp("make_set", []kusto.Type{DT}, nil, D), []fn.Arg{col(DT, 1599040800000000000, nil, nil, nil, 0)}, groups5, 3, [][]any{{`["2020-09-02T10:00:00.0000000Z"]`, `["1970-01-01T00:00:00.0000000Z"]`, "[]"}}},
@@ -291,6 +292,26 @@ func TestGrowingGroups(t *testing.T) {
 		}
 		if v != want {
 			t.Fatalf("group %d = %v, want %d", g, v, want)
+		}
+	}
+}
+
+func TestSizer(t *testing.T) {
+	for _, tc := range aggCases() {
+		a, err := New(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, ok := a.(Sizer)
+		if !ok {
+			t.Fatalf("%s: %T does not implement Sizer", tc.name, a)
+		}
+		before := s.Bytes()
+		if err := a.Update(tc.args, tc.groups); err != nil {
+			t.Fatal(err)
+		}
+		if after := s.Bytes(); after <= before {
+			t.Errorf("%s: Bytes %d before and %d after Update", tc.name, before, after)
 		}
 	}
 }

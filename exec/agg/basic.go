@@ -98,6 +98,9 @@ func (a *countAgg) Merge(other Aggregator, mapping []uint32) error {
 	return nil
 }
 
+// Bytes estimates the memory the aggregator holds.
+func (a *countAgg) Bytes() int64 { return int64(8 * cap(a.n)) }
+
 func (a *countAgg) Result(mem memory.Allocator, n int) ([]arrow.Array, error) {
 	a.n = grow(a.n, n)
 	o := newOut(mem, kusto.Long, n)
@@ -221,6 +224,9 @@ func (a *sumAgg) Merge(other Aggregator, mapping []uint32) error {
 	}
 	return nil
 }
+
+// Bytes estimates the memory the aggregator holds.
+func (a *sumAgg) Bytes() int64 { return int64(8 * (cap(a.i) + cap(a.f))) }
 
 func (a *sumAgg) Result(mem memory.Allocator, n int) ([]arrow.Array, error) {
 	o := newOut(mem, a.out, n)
@@ -358,6 +364,9 @@ func (a *varAgg) Merge(other Aggregator, mapping []uint32) error {
 	}
 	return nil
 }
+
+// Bytes estimates the memory the aggregator holds.
+func (a *varAgg) Bytes() int64 { return int64(40 * cap(a.cnt)) }
 
 func (a *varAgg) Result(mem memory.Allocator, n int) ([]arrow.Array, error) {
 	a.grow(n)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -24,6 +25,7 @@ type keyCol interface {
 	take(g uint32, row int) bool
 	mergeFrom(o keyCol, j int, g uint32) bool
 	build(mem memory.Allocator, n int, t kusto.Type) arrow.Array
+	bytes() int64
 }
 
 type keys[T cmp.Ordered] struct {
@@ -34,6 +36,19 @@ type keys[T cmp.Ordered] struct {
 	s       int
 	scratch []T
 	clone   func(T) T
+	extra   int64 // string bytes held by best
+}
+
+func (k *keys[T]) bytes() int64 {
+	var zero T
+	return int64(len(k.best))*int64(unsafe.Sizeof(zero)) + int64(len(k.seen)) + k.extra
+}
+
+func (k *keys[T]) setBest(g uint32, x T) {
+	if s, ok := any(x).(string); ok {
+		k.extra += int64(len(s) - len(any(k.best[g]).(string)))
+	}
+	k.best[g], k.seen[g] = x, true
 }
 
 func newKeyCol(t kusto.Type, max bool) (keyCol, error) {
@@ -139,7 +154,7 @@ func (k *keys[T]) take(g uint32, row int) bool {
 	if k.clone != nil {
 		x = k.clone(x)
 	}
-	k.best[g], k.seen[g] = x, true
+	k.setBest(g, x)
 	return true
 }
 
@@ -148,7 +163,7 @@ func (k *keys[T]) mergeFrom(other keyCol, j int, g uint32) bool {
 	if !o.seen[j] || (k.seen[g] && !k.better(o.best[j], k.best[g])) {
 		return false
 	}
-	k.best[g], k.seen[g] = o.best[j], true
+	k.setBest(g, o.best[j])
 	return true
 }
 
@@ -291,6 +306,15 @@ func (a *bestAgg) Merge(other Aggregator, mapping []uint32) error {
 		}
 	}
 	return nil
+}
+
+// Bytes estimates the memory the aggregator holds.
+func (a *bestAgg) Bytes() int64 {
+	n := a.key.bytes() + int64(4*len(a.cand))
+	for _, r := range a.rets {
+		n += r.bytes()
+	}
+	return n
 }
 
 func (a *bestAgg) Result(mem memory.Allocator, n int) ([]arrow.Array, error) {

@@ -85,6 +85,14 @@ func (d *dynNum) Merge(other Aggregator, mapping []uint32) error {
 	return d.inner.Merge(o.inner, mapping)
 }
 
+// Bytes estimates the memory the aggregator holds.
+func (d *dynNum) Bytes() int64 {
+	if s, ok := d.inner.(Sizer); ok {
+		return s.Bytes()
+	}
+	return 0
+}
+
 func (d *dynNum) Result(mem memory.Allocator, n int) ([]arrow.Array, error) {
 	return d.inner.Result(mem, n)
 }

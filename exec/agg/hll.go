@@ -34,6 +34,7 @@ type sketches struct {
 	ents []sparseEnt // per-group lists, for promotion and merge
 	tab  []sparseSlot
 	live int // entries of sparse groups in tab
+	used int // occupied slots of tab: live plus those of promoted groups
 }
 
 type sparseEnt struct {
@@ -94,11 +95,12 @@ func (s *sketches) add(g uint32, h uint64) {
 	s.head[g] = int32(len(s.ents) - 1)
 	s.tab[i] = sparseSlot{h: h, g1: g + 1}
 	s.live++
+	s.used++
 	s.cnt[g]++
 	if s.cnt[g] > s.sparseMax {
 		s.promote(g)
 	}
-	if 2*s.live > len(s.tab) {
+	if 2*s.used > len(s.tab) {
 		s.rehash()
 	}
 }
@@ -152,6 +154,7 @@ func (s *sketches) rehash() {
 		s.head[en.g] = int32(len(s.ents) - 1)
 		s.tab[i] = sparseSlot{h: en.h, g1: en.g + 1}
 	}
+	s.used = s.live
 }
 
 // mergeGroup adds other's group j into group g.
@@ -361,6 +364,12 @@ func (a *dcountAgg) Merge(other Aggregator, mapping []uint32) error {
 		a.sk.mergeGroup(o.sk, j, g)
 	}
 	return nil
+}
+
+// Bytes estimates the memory the aggregator holds.
+func (a *dcountAgg) Bytes() int64 {
+	s := a.sk
+	return int64(cap(s.regs) + 16*cap(s.ents) + 16*len(s.tab) + 12*cap(s.cnt) + 9*len(a.dc.v))
 }
 
 func (a *dcountAgg) Result(mem memory.Allocator, n int) ([]arrow.Array, error) {

@@ -27,6 +27,7 @@ type pctAgg[T int64 | float64] struct {
 	outs []kusto.Type
 	vals [][]T
 	dig  []*tdigest
+	held int64 // values kept exactly, plus centroid capacity of digests
 }
 
 func newPercentile(spec *Spec) (Aggregator, error) {
@@ -70,6 +71,7 @@ func (a *pctAgg[T]) push(g uint32, x T) {
 		return
 	}
 	a.vals[g] = append(a.vals[g], x)
+	a.held++
 	if len(a.vals[g]) > exactLimit {
 		a.spill(g)
 	}
@@ -81,8 +83,12 @@ func (a *pctAgg[T]) spill(g uint32) {
 	for _, v := range a.vals[g] {
 		d.add(float64(v), 1)
 	}
+	a.held += 3*tdCompression + tdBuffer - int64(len(a.vals[g]))
 	a.dig[g], a.vals[g] = d, nil
 }
+
+// Bytes estimates the memory the aggregator holds.
+func (a *pctAgg[T]) Bytes() int64 { return 8*a.held + 32*int64(cap(a.vals)) }
 
 func (a *pctAgg[T]) Update(args []fn.Arg, groups []uint32) error {
 	a.grow(maxGroup(groups))

@@ -147,5 +147,24 @@ func New(spec *Spec) (Aggregator, error) {
 	return nil, fmt.Errorf("unsupported aggregate function '%s'", spec.Name)
 }
 
-// compile-time check that New is a Factory.
-var _ Factory = New
+// Sizer is implemented by every Aggregator New returns: Bytes estimates the
+// memory its group states hold, so the aggregation operator can charge it to
+// the query's memory budget (make_set, make_list, percentile and dcount can
+// hold much more than the group keys).
+type Sizer interface {
+	Bytes() int64
+}
+
+// compile-time checks.
+var (
+	_ Factory = New
+	_ Sizer   = (*countAgg)(nil)
+	_ Sizer   = (*sumAgg)(nil)
+	_ Sizer   = (*varAgg)(nil)
+	_ Sizer   = (*bestAgg)(nil)
+	_ Sizer   = (*takeAgg)(nil)
+	_ Sizer   = (*dcountAgg)(nil)
+	_ Sizer   = (*setAgg)(nil)
+	_ Sizer   = (*pctAgg[int64])(nil)
+	_ Sizer   = (*dynNum)(nil)
+)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -103,7 +105,7 @@ type setAgg struct {
 	cnt  []int64
 	head []int32
 	ents []setEnt
-	tab  []int32 // entry index + 1, for dedupe
+	tab  []sparseSlot // (key, group) pairs present, for dedupe
 	buf  bytes.Buffer
 }
 
@@ -160,34 +162,34 @@ func (a *setAgg) add(g uint32, key, val uint64) {
 	}
 	if !a.mode.list() {
 		if a.tab == nil {
-			a.tab = make([]int32, 1024)
+			a.tab = make([]sparseSlot, 1024)
 		}
 		mask := uint64(len(a.tab) - 1)
 		i := (mix64(key) ^ uint64(g)*hk2) & mask
 		for {
-			e := a.tab[i]
-			if e == 0 {
+			sl := &a.tab[i]
+			if sl.g1 == 0 {
 				break
 			}
-			if en := &a.ents[e-1]; en.key == key && en.g == g {
+			if sl.h == key && sl.g1 == g+1 {
 				return
 			}
 			i = (i + 1) & mask
 		}
-		a.tab[i] = int32(len(a.ents) + 1)
+		a.tab[i] = sparseSlot{h: key, g1: g + 1}
 	}
 	a.ents = append(a.ents, setEnt{key: key, val: val, g: g, next: a.head[g]})
 	a.head[g] = int32(len(a.ents) - 1)
 	a.cnt[g]++
 	if !a.mode.list() && 2*len(a.ents) > len(a.tab) {
-		a.tab = make([]int32, 2*len(a.tab))
+		a.tab = make([]sparseSlot, 2*len(a.tab))
 		mask := uint64(len(a.tab) - 1)
-		for k, en := range a.ents {
+		for _, en := range a.ents {
 			i := (mix64(en.key) ^ uint64(en.g)*hk2) & mask
-			for a.tab[i] != 0 {
+			for a.tab[i].g1 != 0 {
 				i = (i + 1) & mask
 			}
-			a.tab[i] = int32(k + 1)
+			a.tab[i] = sparseSlot{h: en.key, g1: en.g + 1}
 		}
 	}
 }
@@ -363,6 +365,13 @@ func (a *setAgg) entries(j int, dst []int32) []int32 {
 	return dst
 }
 
+// Bytes estimates the memory the aggregator holds.
+func (a *setAgg) Bytes() int64 {
+	in := &a.in
+	return int64(cap(in.arena) + 8*cap(in.offs) + 8*cap(in.hs) + 4*len(in.tab) +
+		24*cap(a.ents) + 16*len(a.tab) + 12*cap(a.cnt) + 9*len(a.dc.v))
+}
+
 func (a *setAgg) Result(mem memory.Allocator, n int) ([]arrow.Array, error) {
 	a.grow(n)
 	if a.mode == modeDistinct {
@@ -446,8 +455,12 @@ func appendJSONReal(b []byte, f float64) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString appends s as a JSON string literal.
+// appendJSONString appends s as a JSON string literal (invalid UTF-8 becomes
+// U+FFFD, so the result is always valid JSON).
 func appendJSONString(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); i++ {

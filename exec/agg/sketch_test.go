@@ -240,3 +240,45 @@ func TestMakeSetLarge(t *testing.T) {
 		t.Fatalf("make_set with max 5000 has %d elements", n+1)
 	}
 }
+
+// TestDcountPromoteMany promotes many groups, leaving their sparse entries
+// behind in the shared table, interleaved with groups that stay sparse.
+func TestDcountPromoteMany(t *testing.T) {
+	a, err := New(sp("dcount", []kusto.Type{L}, nil, L))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ng, per = 300, 1100
+	vals := make([]int64, 0, ng*per)
+	groups := make([]uint32, 0, ng*per)
+	for v := 0; v < per; v++ {
+		for g := 0; g < ng; g++ {
+			n := per
+			if g%2 == 1 {
+				n = 500 // stays sparse
+			}
+			if v < n {
+				vals = append(vals, int64(v*7919+g))
+				groups = append(groups, uint32(g))
+			}
+		}
+	}
+	for lo := 0; lo < len(vals); lo += batchRows {
+		hi := min(lo+batchRows, len(vals))
+		b := array.NewInt64Builder(memory.DefaultAllocator)
+		b.AppendValues(vals[lo:hi], nil)
+		if err := a.Update([]fn.Arg{{Type: L, Array: b.NewArray()}}, groups[lo:hi]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := results(t, a, ng)[0]
+	for g := 0; g < ng; g++ {
+		c := got[g].(int64)
+		if g%2 == 1 && c != 500 {
+			t.Fatalf("sparse group %d: dcount %d, want 500", g, c)
+		}
+		if g%2 == 0 && math.Abs(float64(c-per))/per > 0.03 {
+			t.Fatalf("promoted group %d: dcount %d, want ~%d", g, c, per)
+		}
+	}
+}

@@ -16,10 +16,20 @@ import (
 // out of the Arrow buffers. It backs arg_max, take_any and min/max of strings.
 // Copies happen once per group and batch, not per row.
 type store struct {
-	t     kusto.Type
-	bits  []uint64
-	strs  []string
-	valid []bool
+	t        kusto.Type
+	bits     []uint64
+	strs     []string
+	valid    []bool
+	strBytes int64 // bytes held by strs
+}
+
+func (s *store) bytes() int64 {
+	return int64(8*len(s.bits)+16*len(s.strs)+len(s.valid)) + s.strBytes
+}
+
+func (s *store) setStr(g uint32, v string) {
+	s.strBytes += int64(len(v) - len(s.strs[g]))
+	s.strs[g] = v
 }
 
 func newStore(t kusto.Type) *store { return &store{t: t} }
@@ -42,7 +52,7 @@ func (s *store) set(g uint32, a arrow.Array, i int) {
 	if a.IsNull(i) {
 		s.valid[g] = false
 		if s.strs != nil {
-			s.strs[g] = ""
+			s.setStr(g, "")
 		}
 		return
 	}
@@ -51,15 +61,15 @@ func (s *store) set(g uint32, a arrow.Array, i int) {
 		// A string-typed column: take the text of whatever arrived.
 		switch a := a.(type) {
 		case *array.String:
-			s.strs[g] = strings.Clone(a.Value(i))
+			s.setStr(g, strings.Clone(a.Value(i)))
 		case *array.Dictionary:
 			if d, ok := a.Dictionary().(*array.String); ok {
-				s.strs[g] = strings.Clone(d.Value(a.GetValueIndex(i)))
+				s.setStr(g, strings.Clone(d.Value(a.GetValueIndex(i))))
 			} else {
-				s.strs[g] = a.ValueStr(i)
+				s.setStr(g, a.ValueStr(i))
 			}
 		default:
-			s.strs[g] = a.ValueStr(i)
+			s.setStr(g, a.ValueStr(i))
 		}
 		return
 	}
@@ -89,7 +99,7 @@ func (s *store) set(g uint32, a arrow.Array, i int) {
 func (s *store) copyFrom(g uint32, o *store, j int) {
 	s.valid[g] = o.valid[j]
 	if s.strs != nil {
-		s.strs[g] = o.strs[j]
+		s.setStr(g, o.strs[j])
 	} else {
 		s.bits[g] = o.bits[j]
 	}

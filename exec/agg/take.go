@@ -104,6 +104,15 @@ func (a *takeAgg) Merge(other Aggregator, mapping []uint32) error {
 	return nil
 }
 
+// Bytes estimates the memory the aggregator holds.
+func (a *takeAgg) Bytes() int64 {
+	n := int64(len(a.done))
+	for _, c := range a.cols {
+		n += c.bytes()
+	}
+	return n
+}
+
 func (a *takeAgg) Result(mem memory.Allocator, n int) ([]arrow.Array, error) {
 	a.grow(n)
 	cols := make([]arrow.Array, len(a.cols))

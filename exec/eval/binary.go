@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
+	"github.com/prowl-hunt/prowl/exec/strops"
 	"github.com/prowl-hunt/prowl/kusto"
 )
 
@@ -183,6 +184,8 @@ type Compare struct {
 	Op   string
 	L, R Expr
 }
+
+const boolType = kusto.Bool
 
 func (e *Compare) Type() kusto.Type { return kusto.Bool }
 
@@ -375,7 +378,9 @@ type StrOp struct {
 	Neg     bool
 	L       Expr
 	Matcher *StringMatcher
-	R       Expr
+	// Fast is the batch form of Matcher (exec/strops), negation included.
+	Fast *strops.Matcher
+	R    Expr
 }
 
 func (e *StrOp) Type() kusto.Type { return kusto.Bool }
@@ -384,6 +389,13 @@ func (e *StrOp) Eval(c *Ctx, b *Batch) (Value, error) {
 	l, err := e.L.Eval(c, b)
 	if err != nil {
 		return Value{}, err
+	}
+	if e.Fast != nil {
+		res, err := evalMatcher(e.Fast, l.Array)
+		if err != nil {
+			return Value{}, err
+		}
+		return boolValue(res, l.Const), nil
 	}
 	if e.Matcher != nil {
 		m, neg := e.Matcher, e.Neg
@@ -418,6 +430,7 @@ type HasAny struct {
 	X     Expr
 	Terms []*StringMatcher
 	All   bool
+	Fast  *strops.Matcher
 }
 
 func (e *HasAny) Type() kusto.Type { return kusto.Bool }
@@ -426,6 +439,13 @@ func (e *HasAny) Eval(c *Ctx, b *Batch) (Value, error) {
 	v, err := e.X.Eval(c, b)
 	if err != nil {
 		return Value{}, err
+	}
+	if e.Fast != nil {
+		res, err := evalMatcher(e.Fast, v.Array)
+		if err != nil {
+			return Value{}, err
+		}
+		return boolValue(res, v.Const), nil
 	}
 	res := stringPredicate(v.Array, func(s string) bool {
 		if e.All {

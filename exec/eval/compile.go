@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/prowl-hunt/prowl/exec/fn"
+	"github.com/prowl-hunt/prowl/exec/strops"
 	"github.com/prowl-hunt/prowl/kusto"
 	"github.com/prowl-hunt/prowl/lang"
 	"github.com/prowl-hunt/prowl/lang/ast"
@@ -26,6 +27,9 @@ type Compiler struct {
 	Tabular func(x ast.Expr) (arrow.Array, kusto.Type, error)
 	// Ctx is used for constant folding.
 	Ctx *Ctx
+	// Schema is the input schema of the operator being compiled, for functions
+	// that look at the row itself (column_ifexists, pack_all).
+	Schema kusto.Schema
 
 	params map[*ast.Param]Expr
 	lets   map[*ast.LetStmt]Expr
@@ -320,7 +324,11 @@ func (c *Compiler) binary(x *ast.Binary) (Expr, error) {
 		if err != nil {
 			return nil, errAt(x.R, "invalid regular expression: %v", err)
 		}
-		return &StrOp{Op: op, Neg: neg, L: l, Matcher: m}, nil
+		fast, _ := strops.Compile(op, StringAt(k.V, 0))
+		if fast != nil && neg {
+			fast, _ = strops.Compile("!"+op, StringAt(k.V, 0))
+		}
+		return &StrOp{Op: op, Neg: neg, L: l, Matcher: m, Fast: fast}, nil
 	}
 	return &StrOp{Op: op, Neg: neg, L: l, R: r}, nil
 }
@@ -479,7 +487,17 @@ func (c *Compiler) in(x *ast.Binary) (Expr, error) {
 	default:
 		t = kusto.Long
 	}
-	return &In{X: l, Set: NewSet(t, fold, vals), Neg: neg}, nil
+	in := &In{X: l, Set: NewSet(t, fold, vals), Neg: neg}
+	if t == kusto.String {
+		var needles []string
+		for _, v := range vals {
+			for i := 0; i < v.Len(); i++ {
+				needles = append(needles, StringAt(v, i))
+			}
+		}
+		in.Fast, _ = strops.Compile(x.Op, needles...)
+	}
+	return in, nil
 }
 
 func (c *Compiler) hasAny(x *ast.Binary) (Expr, error) {
@@ -505,7 +523,15 @@ func (c *Compiler) hasAny(x *ast.Binary) (Expr, error) {
 			terms = append(terms, m)
 		}
 	}
-	var e Expr = &HasAny{X: toText(l), Terms: terms, All: strings.HasSuffix(x.Op, "has_all")}
+	ha := &HasAny{X: toText(l), Terms: terms, All: strings.HasSuffix(x.Op, "has_all")}
+	var needles []string
+	for _, t := range terms {
+		needles = append(needles, t.Needle)
+	}
+	if len(needles) > 0 {
+		ha.Fast, _ = strops.Compile(strings.TrimPrefix(x.Op, "!"), needles...)
+	}
+	var e Expr = ha
 	if strings.HasPrefix(x.Op, "!") {
 		e = &Not{X: e}
 	}
@@ -550,6 +576,43 @@ func (c *Compiler) call(x *ast.Call) (Expr, error) {
 	case lang.CallScalar:
 	default:
 		return nil, errAt(x, "'%s' cannot be used as a scalar function here", x.Name)
+	}
+	switch ci.Name {
+	case "typeof":
+		if len(x.Args) == 1 {
+			if id, ok := x.Args[0].(*ast.Ident); ok {
+				return NewConst(kusto.String, id.Name)
+			}
+		}
+	case "column_ifexists":
+		if len(x.Args) == 2 {
+			if lit, ok := x.Args[0].(*ast.Literal); ok {
+				if name, ok := lit.Value.(string); ok {
+					if i := c.Schema.Index(name); i >= 0 {
+						return c.convert(&Column{Index: i, T: c.Schema[i].Type}, c.typeOf(x))
+					}
+				}
+			}
+			def, err := c.compile(x.Args[1])
+			if err != nil {
+				return nil, err
+			}
+			return c.convert(def, c.typeOf(x))
+		}
+	case "pack_all":
+		k, ok := c.Kernel("pack")
+		if !ok {
+			k, ok = c.Kernel("bag_pack")
+		}
+		if !ok {
+			return nil, errAt(x, "function 'pack_all' is not implemented")
+		}
+		var args []Expr
+		for i, col := range c.Schema {
+			name, _ := NewConst(kusto.String, col.Name)
+			args = append(args, name, &Column{Index: i, T: col.Type})
+		}
+		return &Call{Name: "pack_all", Kernel: k, Args: args, T: kusto.Dynamic}, nil
 	}
 	args := make([]Expr, len(x.Args))
 	for i, a := range x.Args {

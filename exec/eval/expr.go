@@ -10,6 +10,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/prowl-hunt/prowl/exec/fn"
+	"github.com/prowl-hunt/prowl/exec/strops"
 	"github.com/prowl-hunt/prowl/kusto"
 )
 
@@ -262,11 +263,23 @@ func (s *Set) Strings() []string {
 	return out
 }
 
+// Ints lists the set's integer members, sorted (for pruning).
+func (s *Set) Ints() []int64 {
+	out := make([]int64, 0, len(s.ints))
+	for k := range s.ints {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
 // In evaluates `X in (set)` (Neg for !in).
 type In struct {
 	X   Expr
 	Set *Set
 	Neg bool
+	// Fast is the string-set predicate (exec/strops), negation included.
+	Fast *strops.Matcher
 }
 
 func (e *In) Type() kusto.Type { return kusto.Bool }
@@ -279,6 +292,12 @@ func (e *In) Eval(c *Ctx, b *Batch) (Value, error) {
 	s := e.Set
 	a := v.Array
 	switch {
+	case s.strs != nil && e.Fast != nil:
+		res, err := evalMatcher(e.Fast, a)
+		if err != nil {
+			return Value{}, err
+		}
+		return boolValue(res, v.Const), nil
 	case s.strs != nil:
 		res := stringPredicate(a, func(x string) bool {
 			if s.Fold {

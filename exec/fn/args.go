@@ -46,6 +46,13 @@ func newCol(a Arg) (*col, error) {
 		c.s = x
 	case *array.Null:
 		c.nulls = true
+	case *array.Decimal128:
+		// decimals are computed as reals
+		scale := x.DataType().(*arrow.Decimal128Type).Scale
+		c.f64 = make([]float64, x.Len())
+		for i := range c.f64 {
+			c.f64[i] = x.Value(i).ToFloat64(scale)
+		}
 	default:
 		return nil, fmt.Errorf("unsupported argument array %s for %s", a.Array.DataType(), a.Type)
 	}

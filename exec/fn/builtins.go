@@ -3,6 +3,7 @@ package fn
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -127,11 +128,11 @@ func builtinKernels() map[string]Kernel {
 		"endofmonth":                       row(startOf("month", true)),
 		"endofyear":                        row(startOf("year", true)),
 		"dayofweek":                        row(kDayOfWeek),
-		"dayofmonth":                       row(dateInt(func(t timeT) int64 { return int64(t.Day()) })),
-		"dayofyear":                        row(dateInt(func(t timeT) int64 { return int64(t.YearDay()) })),
-		"hourofday":                        row(dateInt(func(t timeT) int64 { return int64(t.Hour()) })),
-		"getmonth":                         row(dateInt(func(t timeT) int64 { return int64(t.Month()) })),
-		"getyear":                          row(dateInt(func(t timeT) int64 { return int64(t.Year()) })),
+		"dayofmonth":                       row(dateInt(func(t time.Time) int64 { return int64(t.Day()) })),
+		"dayofyear":                        row(dateInt(func(t time.Time) int64 { return int64(t.YearDay()) })),
+		"hourofday":                        row(dateInt(func(t time.Time) int64 { return int64(t.Hour()) })),
+		"getmonth":                         row(dateInt(func(t time.Time) int64 { return int64(t.Month()) })),
+		"getyear":                          row(dateInt(func(t time.Time) int64 { return int64(t.Year()) })),
 		"week_of_year":                     row(dateInt(isoWeek)),
 		"unixtime_seconds_todatetime":      row(unixTo(1e9)),
 		"unixtime_milliseconds_todatetime": row(unixTo(1e6)),
@@ -166,6 +167,7 @@ func builtinKernels() map[string]Kernel {
 		"reverse":                row(kReverse),
 		"url_decode":             row(kURLDecode),
 		"url_encode":             row(urlEncode(true)),
+		"url_encode_component":   row(urlEncode(false)),
 		"parse_url":              row(kParseURL),
 		"parse_urlquery":         row(kParseURLQuery),
 		"parse_path":             row(kParsePath),

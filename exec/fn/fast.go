@@ -219,8 +219,27 @@ func kernelToString(ctx *Context, args []Arg, n int, out kusto.Type) (arrow.Arra
 		return formatInts(n, x.IsNull, func(i int) int64 { return x.Value(i) }), nil
 	case *array.Int32:
 		return formatInts(n, x.IsNull, func(i int) int64 { return int64(x.Value(i)) }), nil
+	case *array.Timestamp:
+		return formatEach(n, x.IsNull, func(dst []byte, i int) []byte {
+			return utc(int64(x.Value(i))).AppendFormat(dst, "2006-01-02T15:04:05.0000000Z")
+		}), nil
+	case *array.Boolean:
+		return formatEach(n, x.IsNull, func(dst []byte, i int) []byte { return strconv.AppendBool(dst, x.Value(i)) }), nil
 	}
 	return evalRows(ctx, kToString, args, n, out, true)
+}
+
+// formatEach builds a String array from f's text for each non-null row ("" for null).
+func formatEach(n int, isNull func(int) bool, f func(dst []byte, i int) []byte) arrow.Array {
+	offs := make([]int32, n+1)
+	data := make([]byte, 0, n*16)
+	for i := 0; i < n; i++ {
+		if !isNull(i) {
+			data = f(data, i)
+		}
+		offs[i+1] = int32(len(data))
+	}
+	return stringResult(offs, data)
 }
 
 func formatInts(n int, isNull func(int) bool, at func(int) int64) arrow.Array {

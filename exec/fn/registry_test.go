@@ -253,3 +253,81 @@ func TestBadRegexFailsQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentCalls(t *testing.T) {
+	r := NewRegistry()
+	done := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		go func() {
+			for i := 0; i < 50; i++ {
+				for _, c := range fnCases[:40] {
+					res, err := evalFn(t, r, c.name, c.args, 2, i%2 == 0)
+					if err != nil {
+						done <- err
+						return
+					}
+					res.Release()
+				}
+			}
+			done <- nil
+		}()
+	}
+	for w := 0; w < 4; w++ {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestConvert(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+	defer mem.AssertSize(t, 0)
+	ctx := &Context{Mem: mem}
+	in := S("2020-09-02 10:00").build(mem, 1)
+	defer in.Release()
+	out, err := Convert(ctx, Arg{Type: kusto.String, Array: in, Const: true}, 2, kusto.DateTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Release()
+	if got := readOut(out, 1); got != "2020-09-02T10:00:00.0000000Z" {
+		t.Errorf("Convert = %v", got)
+	}
+	bad := S("nope").build(mem, 2)
+	defer bad.Release()
+	out2, err := Convert(ctx, Arg{Type: kusto.String, Array: bad}, 2, kusto.Long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out2.Release()
+	if readOut(out2, 0) != nil {
+		t.Error("bad text converted to a long")
+	}
+	if ns, ok := ParseTimeSpan("1.5h"); !ok || ns != int64(90*time.Minute) {
+		t.Errorf("ParseTimeSpan = %d, %v", ns, ok)
+	}
+	if _, ok := ParseDateTime("2020-13-01"); ok {
+		t.Error("month 13 parsed")
+	}
+}
+
+func TestDecimalArgument(t *testing.T) {
+	mem := memory.DefaultAllocator
+	b := array.NewDecimal128Builder(mem, karrow.DecimalType)
+	defer b.Release()
+	if err := b.AppendValueFromString("2.5"); err != nil {
+		t.Fatal(err)
+	}
+	b.AppendNull()
+	a := b.NewArray()
+	defer a.Release()
+	r := NewRegistry()
+	out, err := r.Call(&Context{Mem: mem}, "todouble", []Arg{{Type: kusto.Decimal, Array: a}}, 2, kusto.Real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Release()
+	if got := []any{readOut(out, 0), readOut(out, 1)}; got[0] != 2.5 || got[1] != nil {
+		t.Errorf("todouble(decimal) = %v", got)
+	}
+}

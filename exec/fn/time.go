@@ -248,8 +248,6 @@ func kDayOfWeek(_ *Context, v []value) value {
 	return spanValue(int64(utc(v[0].i).Weekday()) * nsDay)
 }
 
-type timeT = time.Time
-
 func isoWeek(t time.Time) int64 { _, w := t.ISOWeek(); return int64(w) }
 
 func unixTo(mult float64) func(*Context, []value) value {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -113,6 +114,7 @@ type Join struct {
 	next     []int32          // chain of right rows with the same key
 	matched  []bool
 	seenLeft map[string]struct{}
+	seenMu   sync.Mutex
 	types    []kusto.Type
 	tail     bool
 }
@@ -230,10 +232,15 @@ func (j *Join) probe(lb *eval.Batch) (*eval.Batch, error) {
 			if !ok {
 				continue
 			}
-			if _, seen := j.seenLeft[k]; seen {
+			j.seenMu.Lock()
+			_, seen := j.seenLeft[k]
+			if !seen {
+				j.seenLeft[strings.Clone(k)] = struct{}{}
+			}
+			j.seenMu.Unlock()
+			if seen {
 				continue
 			}
-			j.seenLeft[strings.Clone(k)] = struct{}{}
 			for r := head; r >= 0; r = j.next[r] {
 				lidx, ridx = append(lidx, int32(l)), append(ridx, r)
 			}
@@ -247,7 +254,9 @@ func (j *Join) probe(lb *eval.Batch) (*eval.Batch, error) {
 			}
 			for r := head; r >= 0; r = j.next[r] {
 				lidx, ridx = append(lidx, int32(l)), append(ridx, r)
-				j.matched[r] = true
+				if j.Kind == "fullouter" {
+					j.matched[r] = true
+				}
 			}
 		case "rightouter":
 			for r := head; r >= 0; r = j.next[r] {
@@ -362,4 +371,45 @@ func TakeOrNull(t kusto.Type, a arrow.Array, idx []int32) arrow.Array {
 		valid[i] = valid[i] && (v == nil || v[i])
 	}
 	return eval.NewInts(t, append([]int64(nil), eval.Ints(taken)...), valid)
+}
+
+// ParallelProbe reports whether a join kind can probe from many goroutines at
+// once (it keeps no per-right-row state).
+func ParallelProbe(kind string) bool {
+	switch kind {
+	case "inner", "innerunique", "leftouter", "leftsemi", "leftanti":
+		return true
+	}
+	return false
+}
+
+// JoinProbe runs the probe side of a join as a streaming step, so scan
+// workers probe in parallel; the build side is built once, on first use.
+type JoinProbe struct {
+	J    *Join
+	once sync.Once
+	err  error
+}
+
+func (p *JoinProbe) Describe() string { return "join kind=" + p.J.Kind + " (probe)" }
+
+func (p *JoinProbe) Apply(c *eval.Ctx, b *eval.Batch) (*eval.Batch, error) {
+	p.once.Do(func() {
+		ctx := context.Background()
+		if c != nil && c.Ctx != nil {
+			ctx = c.Ctx
+		}
+		p.err = p.J.build(ctx)
+	})
+	if p.err != nil {
+		return nil, p.err
+	}
+	out, err := p.J.probe(b)
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return &eval.Batch{N: 0, Cols: make([]arrow.Array, len(p.J.Out))}, nil
+	}
+	return out, nil
 }

@@ -58,14 +58,17 @@ type MvExpand struct {
 	Src   []int
 	Item  []int
 	Limit int64
-	Out   kusto.Schema
-	Ctx   *eval.Ctx
+	// BagArrays expands property bags into [key, value] arrays
+	// (bagexpansion=array) instead of single-property bags.
+	BagArrays bool
+	Out       kusto.Schema
+	Ctx       *eval.Ctx
 }
 
 func (m *MvExpand) Schema() kusto.Schema { return m.Out }
 func (m *MvExpand) Close()               { m.In.Close() }
 
-func expandJSON(s string, valid bool) []string {
+func expandJSON(s string, valid bool, bagArrays bool) []string {
 	if !valid || s == "" {
 		return []string{""}
 	}
@@ -90,7 +93,11 @@ func expandJSON(s string, valid bool) []string {
 		sort.Strings(keys)
 		out := make([]string, len(keys))
 		for i, k := range keys {
-			out[i] = jsonText(map[string]any{k: x[k]})
+			if bagArrays {
+				out[i] = jsonText([]any{k, x[k]})
+			} else {
+				out[i] = jsonText(map[string]any{k: x[k]})
+			}
 		}
 		return out
 	}
@@ -132,7 +139,7 @@ func (m *MvExpand) Next(ctx context.Context) (*eval.Batch, error) {
 				if v.Const {
 					j = 0
 				}
-				lists[k] = expandJSON(eval.StringAt(v.Array, j), v.Array.IsValid(j))
+				lists[k] = expandJSON(eval.StringAt(v.Array, j), v.Array.IsValid(j), m.BagArrays)
 				n = max(n, len(lists[k]))
 			}
 			if m.Limit > 0 && int64(n) > m.Limit {

@@ -159,7 +159,7 @@ func (h *rowHeap) Less(i, j int) bool {
 	return c > 0
 }
 func (h *rowHeap) Swap(i, j int) { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
-func (h *rowHeap) Push(x any)   { h.rows = append(h.rows, x.(int32)) }
+func (h *rowHeap) Push(x any)    { h.rows = append(h.rows, x.(int32)) }
 func (h *rowHeap) Pop() any {
 	x := h.rows[len(h.rows)-1]
 	h.rows = h.rows[:len(h.rows)-1]

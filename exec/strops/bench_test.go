@@ -53,6 +53,7 @@ func BenchmarkStrops(b *testing.B) {
 		{"in10", "in", []string{"dropbox.com", "www.dropbox.com", "https://slack.com/", "a", "b", "c", "d", "e", "f", "https://www.bing.com"}},
 		{"inci10", "in~", []string{"dropbox.com", "www.dropbox.com", "https://slack.com/", "a", "b", "c", "d", "e", "f", "https://www.bing.com"}},
 		{"has_any", "has_any", []string{"dropbox", "wetransfer", "mega", "github"}},
+		{"has_any50", "has_any", manyNeedles(50)},
 		{"regex", "matches regex", []string{`drop(box|boxusercontent)\.com`}},
 	}
 	for _, c := range cases {
@@ -67,4 +68,12 @@ func BenchmarkStrops(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/row")
 		})
 	}
+}
+
+func manyNeedles(n int) []string {
+	out := []string{"dropbox.com", "wetransfer.com"}
+	for i := len(out); i < n; i++ {
+		out = append(out, fmt.Sprintf("ioc%d-domain.example.org", i))
+	}
+	return out
 }

@@ -78,3 +78,42 @@ func (m *Matcher) EvalDictionary(a *array.Dictionary, out []bool) error {
 	}
 	return nil
 }
+
+// SelectDictionary is Select over a dictionary-encoded string column: the
+// predicate runs once per dictionary entry, then the rows listed in sel (all
+// rows when sel is nil) whose entry matches are appended to dst.
+func (m *Matcher) SelectDictionary(a *array.Dictionary, sel []int32, dst []int32) ([]int32, error) {
+	sc := getScratch()
+	defer putScratch(sc)
+	dict, idx, owned, err := dictParts(a, sc.offs)
+	if err != nil {
+		return dst, err
+	}
+	if owned {
+		sc.offs = idx[:0]
+	}
+	dm := make([]bool, dict.Len())
+	m.Eval(dict, dm)
+	e := m.empty != m.not
+	nulls := a.NullN() > 0
+	test := func(i int32) bool {
+		if nulls && a.IsNull(int(i)) {
+			return e
+		}
+		return dm[idx[i]]
+	}
+	if sel == nil {
+		for i := 0; i < a.Len(); i++ {
+			if test(int32(i)) {
+				dst = append(dst, int32(i))
+			}
+		}
+		return dst, nil
+	}
+	for _, i := range sel {
+		if test(i) {
+			dst = append(dst, i)
+		}
+	}
+	return dst, nil
+}

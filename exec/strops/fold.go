@@ -50,9 +50,11 @@ func termAfter(s []byte, j int) bool {
 	return isTermRune(r)
 }
 
-// foldRune maps r to the representative of its case class, so that two strings
-// are equal ignoring case exactly when their folded forms are equal (up to
-// Unicode simple case mapping): the Kelvin sign folds to 'k', long s to 's'.
+// foldRune maps r to one representative of its case-folding orbit (the
+// runes unicode.SimpleFold cycles through), so two strings are equal ignoring
+// case exactly when their folded forms are equal, as strings.EqualFold
+// decides. The representative is the smallest rune of the orbit, lower-cased
+// when it is an ASCII letter: the Kelvin sign folds to 'k', long s to 's'.
 func foldRune(r rune) rune {
 	if r < utf8.RuneSelf {
 		if 'A' <= r && r <= 'Z' {
@@ -60,7 +62,14 @@ func foldRune(r rune) rune {
 		}
 		return r
 	}
-	return unicode.ToLower(unicode.ToUpper(r))
+	m := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		m = min(m, f)
+	}
+	if 'A' <= m && m <= 'Z' {
+		m += 'a' - 'A'
+	}
+	return m
 }
 
 // appendFold appends the case-folded form of s to dst.

@@ -55,15 +55,26 @@ var opNames = map[string]Op{
 
 // ParseOp maps a KQL operator spelling to an Op and whether it is negated:
 // "!has" is (Has, true), "!=" is (Equal, true), "!~" is (EqualCI, true),
-// "!in~" is (InCI, true).
+// "!in~" is (InCI, true). For callers that negate by prefixing "!", "!=="
+// and "!=~" are accepted as != and !~.
 func ParseOp(name string) (op Op, not bool, ok bool) {
 	switch name {
+	case "!==":
+		return Equal, true, true
+	case "!=~":
+		return EqualCI, true, true
 	case "!=":
 		return Equal, true, true
 	case "!~":
 		return EqualCI, true, true
 	case "<>":
 		return Equal, true, true
+	case "containscs": // legacy spellings
+		return ContainsCS, false, true
+	case "!containscs", "notcontainscs":
+		return ContainsCS, true, true
+	case "notcontains":
+		return Contains, true, true
 	}
 	if strings.HasPrefix(name, "!") {
 		not = true
@@ -125,23 +136,28 @@ func (op Op) mode() mode {
 // Matcher is a compiled string predicate: an operator, its negation and its
 // constant needle(s). It is immutable and safe for concurrent use.
 type Matcher struct {
-	op      Op
-	not     bool
-	ci      bool
-	needle  string // folded when ci
-	ascii   bool   // needle is ASCII
-	leftB   bool   // needle begins with a term character
-	rightB  bool   // needle ends with a term character
-	set     map[string]struct{}
-	lens    [4]uint64 // in/in~: bit k set when some needle is k bytes long (k < 256)
-	longLen bool      // in/in~: some needle is 256 bytes or longer
-	terms   map[string]int // has_any/has_all: folded pure-term needles → index
-	phrases []*Matcher     // has_any/has_all: needles with non-term characters
-	phraseI []int          // index of each phrase needle
-	subs    []*Matcher     // has_any/has_all: one has matcher per needle, for the batch path
-	nNeedle int
-	re      *regexp.Regexp
-	empty   bool // the result for ""
+	op     Op
+	not    bool
+	ci     bool
+	needle string // folded when ci
+	ascii  bool   // needle is ASCII
+	// foldSafe: the needle is ASCII without 'k' or 's', the only ASCII
+	// letters a non-ASCII rune folds to (Kelvin sign, long s), so lower-casing
+	// just the ASCII bytes of a value decides a case-insensitive match.
+	foldSafe bool
+	leftB    bool // needle begins with a term character
+	rightB   bool // needle ends with a term character
+	set      map[string]struct{}
+	lens     [4]uint64           // in/in~: bit k set when some needle is k bytes long (k < 256)
+	longLen  bool                // in/in~: some needle is 256 bytes or longer
+	terms    map[string]int      // has_any/has_all: folded pure-term needles → index
+	byFirst  map[string][]phrase // has_any/has_all: phrase needles by their folded first term
+	punct    []*Matcher          // has_any/has_all: needles without any term character
+	punctI   []int               // index of each punct needle
+	subs     []*Matcher          // has_any/has_all: one has matcher per needle, for the batch path
+	nNeedle  int
+	re       *regexp.Regexp
+	empty    bool // the result for ""
 }
 
 // New compiles op (negated when not) against needles: exactly one needle for
@@ -172,17 +188,20 @@ func New(op Op, not bool, needles ...string) (*Matcher, error) {
 	case HasAny, HasAll:
 		m.nNeedle = len(needles)
 		m.terms = make(map[string]int)
+		m.byFirst = make(map[string][]phrase)
 		for i, s := range needles {
+			f := FoldString(s)
 			if isPureTerm(s) {
-				f := FoldString(s)
-				if _, dup := m.terms[f]; !dup {
-					m.terms[f] = i
-				}
+				m.terms[f] = i
+				continue
+			}
+			if ph, ok := newPhrase(f, i); ok {
+				m.byFirst[ph.first] = append(m.byFirst[ph.first], ph)
 				continue
 			}
 			p, _ := New(Has, false, s)
-			m.phrases = append(m.phrases, p)
-			m.phraseI = append(m.phraseI, i)
+			m.punct = append(m.punct, p)
+			m.punctI = append(m.punctI, i)
 		}
 		if len(needles) <= maxSubs {
 			for _, s := range needles {
@@ -206,6 +225,7 @@ func New(op Op, not bool, needles ...string) (*Matcher, error) {
 		}
 		m.needle = n
 		m.ascii = isASCII([]byte(n))
+		m.foldSafe = m.ascii && !strings.ContainsAny(n, "ks")
 		if n != "" {
 			r, _ := utf8.DecodeRuneInString(n)
 			m.leftB = isTermRune(r)
@@ -241,6 +261,45 @@ func dedupFold(needles []string) []string {
 		}
 	}
 	return out
+}
+
+// phrase is a has_any/has_all needle with punctuation ("cmd.exe", ".ps1",
+// "/c"). Its first term must be a whole term of the value ("cmd" in
+// "cmd.exe"; "ps1" in ".ps1"), so values are matched by looking up each of
+// their terms and checking the phrase around it.
+type phrase struct {
+	needle string // folded
+	first  string // its first term
+	off    int    // where the first term starts in needle
+	rightB bool   // needle ends with a term character
+	index  int
+}
+
+func newPhrase(folded string, index int) (phrase, bool) {
+	b := []byte(folded)
+	i := 0
+	for i < len(b) && !termAfter(b, i) {
+		i += runeLen(b, i)
+	}
+	if i == len(b) {
+		return phrase{}, false // no term at all
+	}
+	j := i
+	for j < len(b) && termAfter(b, j) {
+		j += runeLen(b, j)
+	}
+	return phrase{needle: folded, first: folded[i:j], off: i, rightB: termBefore(b, len(b)), index: index}, true
+}
+
+// at reports whether the phrase occurs in folded with its first term at the
+// term starting at i.
+func (p *phrase) at(folded []byte, i int) bool {
+	start := i - p.off
+	end := start + len(p.needle)
+	if start < 0 || end > len(folded) || string(folded[start:end]) != p.needle {
+		return false
+	}
+	return !p.rightB || !termAfter(folded, end)
 }
 
 func isPureTerm(s string) bool {
@@ -447,7 +506,7 @@ func (m *Matcher) hasMany(row []byte, sc *scratch) bool {
 		}
 		return seen == m.nNeedle
 	}
-	if len(m.terms) > 0 {
+	if len(m.terms) > 0 || len(m.byFirst) > 0 {
 		folded := row
 		if isASCII(row) {
 			sc.buf = growBytes(sc.buf, len(row))
@@ -485,18 +544,24 @@ func (m *Matcher) hasMany(row []byte, sc *scratch) bool {
 				}
 			}
 			if j > i {
-				if idx, ok := m.terms[string(folded[i:j])]; ok && mark(idx) {
+				term := folded[i:j]
+				if idx, ok := m.terms[string(term)]; ok && mark(idx) {
 					return true
+				}
+				for k := range m.byFirst[string(term)] {
+					if p := &m.byFirst[string(term)][k]; p.at(folded, i) && mark(p.index) {
+						return true
+					}
 				}
 			}
 			i = j
 		}
 	}
-	for k, p := range m.phrases {
-		if all && sc.found[m.phraseI[k]] {
+	for k, p := range m.punct {
+		if all && sc.found[m.punctI[k]] {
 			continue
 		}
-		if p.matchRowNoScratchConflict(row) && mark(m.phraseI[k]) {
+		if p.matchRowNoScratchConflict(row) && mark(m.punctI[k]) {
 			return true
 		}
 	}
@@ -567,6 +632,37 @@ func (m *Matcher) Eval(a *array.String, out []bool) {
 		m.evalSearch(buf, offs, out, sc)
 	case m.subs != nil && len(m.subs) > 0:
 		m.evalSubs(buf, offs, out, sc)
+	case m.op == Equal:
+		nl := int32(len(m.needle))
+		for i := 0; i < n; i++ {
+			s, e := offs[i], offs[i+1]
+			out[i] = (e-s == nl && string(buf[s:e]) == m.needle) != m.not
+		}
+	case m.op == EqualCI && m.ascii:
+		nl := int32(len(m.needle))
+		for i := 0; i < n; i++ {
+			s, e := offs[i], offs[i+1]
+			var ok bool
+			switch l := e - s; {
+			case l == nl:
+				ok = equalFoldLower(buf[s:e], m.needle)
+			case l < nl || l > 3*nl || m.foldSafe:
+				// a longer value can only match through a Kelvin sign or
+				// long s, which fold to 'k' and 's'
+			default:
+				ok = m.equalCI(buf[s:e], sc)
+			}
+			out[i] = ok != m.not
+		}
+	case m.op == In:
+		for i := 0; i < n; i++ {
+			s, e := offs[i], offs[i+1]
+			ok := false
+			if m.lenPossible(int(e - s)) {
+				_, ok = m.set[string(buf[s:e])]
+			}
+			out[i] = ok != m.not
+		}
 	default:
 		for i := 0; i < n; i++ {
 			out[i] = m.matchRow(buf[offs[i]:offs[i+1]], sc) != m.not
@@ -583,7 +679,7 @@ func (m *Matcher) Eval(a *array.String, out []bool) {
 
 // maxSubs is the most needles for which has_any/has_all search the whole
 // buffer once per needle rather than splitting every value into terms.
-const maxSubs = 8
+const maxSubs = 5
 
 func (m *Matcher) evalSubs(buf []byte, offs []int32, out []bool, sc *scratch) {
 	all := m.op == HasAll
@@ -640,7 +736,7 @@ func (m *Matcher) evalSearch(buf []byte, offs []int32, out []bool, sc *scratch) 
 			}
 			size := int(offs[r1]) - base
 			sc.buf = growBytes(sc.buf, size)
-			if !lowerASCII(sc.buf, buf[base:base+size]) {
+			if nonASCII := lowerASCII(sc.buf, buf[base:base+size]); !nonASCII || m.foldSafe {
 				scanHits(sc.buf, offs, base, r0, r1, m.needle, md, m.leftB, m.rightB, out)
 			} else {
 				// Some rows are not ASCII: fold them properly, with local offsets.

@@ -489,7 +489,7 @@ func (p *printer) joinCond(c *JoinCond) {
 		p.name(l.Name)
 		return
 	}
-	p.expr(c.Left, precCmp+1)
+	p.expr(c.Left, precCmp)
 	p.str(" == ")
 	p.expr(c.Right, precCmp+1)
 }

@@ -1,5 +1,7 @@
 package gen
 
+import "strings"
+
 // App is a cloud app as the generator sees it: a name and the host names its
 // traffic goes to. Config.Apps takes them in popularity order (most used
 // first); the generator draws apps Zipf-like by that rank.
@@ -68,6 +70,28 @@ var (
 	dropboxUploadHosts = []string{"content.dropboxapi.com", "content.dropboxapi.com", "api.dropboxapi.com"}
 	figmaHosts         = []string{"www.figma.com", "static.figma.com", "api.figma.com"}
 )
+
+// storyDomains are the registrable domains of the story apps: hosts under them
+// are dropped from Config.Apps.
+var storyDomains = []string{"dropbox.com", "dropboxapi.com", "dropboxusercontent.com", "dropboxstatic.com", "db.tt", "figma.com"}
+
+// WithCatalog returns BuiltinApps (the popular head, in order) followed by the
+// apps of extra that are not among them (compared by name, ignoring case), so
+// a large catalog becomes the mid tail of the traffic.
+func WithCatalog(extra []App) []App {
+	out := append([]App(nil), BuiltinApps...)
+	seen := map[string]bool{}
+	for _, a := range BuiltinApps {
+		seen[strings.ToLower(a.Name)] = true
+	}
+	for _, a := range extra {
+		if k := strings.ToLower(a.Name); !seen[k] && len(a.Hosts) > 0 {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
 
 // Hosts of the built-in processes' own update and service traffic.
 var (

@@ -17,7 +17,8 @@ import (
 type CatalogOptions struct {
 	Writer storage.WriterOptions
 	// CommitRows commits a writer each time this many rows were written to it
-	// since its last commit (default 0: one commit per writer at the end).
+	// since its last commit (default 0: DeviceNetworkEvents commits each day
+	// when it is complete, the inventory tables once at the end).
 	CommitRows int64
 	// Writers is the number of parallel DeviceNetworkEvents writers (default
 	// GOMAXPROCS). Each takes whole days, so each day still gets one file per
@@ -37,9 +38,12 @@ type dayWriter struct {
 	ch      chan arrow.RecordBatch
 	pending int64
 	files   []string
+	mu      sync.Mutex // guards err, set by run while the sink reads it
 	err     error
 	done    chan struct{}
 	commitN int64
+	day     int64 // day of the rows pending, for commit-per-day
+	perDay  bool
 }
 
 func (d *dayWriter) commit() error {
@@ -52,8 +56,19 @@ func (d *dayWriter) commit() error {
 	return nil
 }
 
-// write adds a batch and commits when CommitRows is reached.
+// write adds a batch and commits when CommitRows is reached or, in per-day
+// mode, when a batch of a new day arrives (generated batches come in time
+// order, so a day is complete then; this bounds the writer's memory to a day).
 func (d *dayWriter) write(rec arrow.RecordBatch) error {
+	if d.perDay {
+		day := firstDay(rec)
+		if d.pending > 0 && day != d.day {
+			if err := d.commit(); err != nil {
+				return err
+			}
+		}
+		d.day = day
+	}
 	if err := d.w.Write(rec); err != nil {
 		return err
 	}
@@ -67,17 +82,28 @@ func (d *dayWriter) write(rec arrow.RecordBatch) error {
 func (d *dayWriter) run() {
 	defer close(d.done)
 	for rec := range d.ch {
-		if d.err == nil {
-			d.err = d.write(rec)
+		if d.failed() == nil {
+			if err := d.write(rec); err != nil {
+				d.mu.Lock()
+				d.err = err
+				d.mu.Unlock()
+			}
 		}
 		rec.Release()
 	}
 }
 
+func (d *dayWriter) failed() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.err
+}
+
 // WriteCatalog generates the dataset of cfg into the storage catalog: one
 // writer per inventory table and opts.Writers parallel writers for
-// DeviceNetworkEvents (a day always goes to the same one), committed at the end
-// or every opts.CommitRows rows. On error the uncommitted rows are thrown away;
+// DeviceNetworkEvents (a day always goes to the same one). DeviceNetworkEvents
+// days are committed as they complete, the rest at the end (or everything every
+// opts.CommitRows rows). On error the uncommitted rows are thrown away;
 // committed ones stay.
 func WriteCatalog(ctx context.Context, cfg Config, cat *storage.Catalog, opts CatalogOptions) (res CatalogResult, err error) {
 	if opts.Writers <= 0 {
@@ -97,6 +123,7 @@ func WriteCatalog(ctx context.Context, cfg Config, cat *storage.Catalog, opts Ca
 			return res, fmt.Errorf("gen: %w", err)
 		}
 		net[i].ch = make(chan arrow.RecordBatch, 2)
+		net[i].perDay = true
 		net[i].done = make(chan struct{})
 		go net[i].run()
 	}
@@ -123,8 +150,8 @@ func WriteCatalog(ctx context.Context, cfg Config, cat *storage.Catalog, opts Ca
 	sink := SinkFunc(func(table string, rec arrow.RecordBatch) error {
 		if table == "DeviceNetworkEvents" {
 			d := net[int(firstDay(rec))%len(net)]
-			if d.err != nil {
-				return d.err
+			if err := d.failed(); err != nil {
+				return err
 			}
 			rec.Retain()
 			d.ch <- rec
@@ -148,8 +175,8 @@ func WriteCatalog(ctx context.Context, cfg Config, cat *storage.Catalog, opts Ca
 		errs = append(errs, err)
 	}
 	for _, d := range net {
-		if d.err != nil {
-			errs = append(errs, fmt.Errorf("gen: %w", d.err))
+		if err := d.failed(); err != nil {
+			errs = append(errs, fmt.Errorf("gen: %w", err))
 		}
 	}
 	if len(errs) > 0 {

@@ -20,7 +20,7 @@ func TestWriteCatalog(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := smallConfig()
-	cfg.Rows, cfg.Days = 30_000, 3
+	cfg.Rows, cfg.Days = 10_000, 3
 	res, err := WriteCatalog(context.Background(), cfg, cat, CatalogOptions{})
 	if err != nil {
 		t.Fatal(err)

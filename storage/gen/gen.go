@@ -89,6 +89,8 @@ func Generate(ctx context.Context, cfg Config, sink Sink) (Summary, error) {
 	defer cancel()
 	// Workers take jobs in order; results come back through one channel per job
 	// so the sink sees batches in job order. The window bounds batches in flight.
+	// On early return the cancel stops the feeder; workers finish their current
+	// job into its buffered channel and exit (the batches are Go memory).
 	results := make([]chan arrow.RecordBatch, len(jobs))
 	for i := range results {
 		results[i] = make(chan arrow.RecordBatch, 1)
@@ -119,33 +121,20 @@ func Generate(ctx context.Context, cfg Config, sink Sink) (Summary, error) {
 	}
 	var done int64
 	for i := range jobs {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
 		var rec arrow.RecordBatch
 		select {
 		case rec = <-results[i]:
 		case <-ctx.Done():
-			drain(results[i:])
 			return sum, ctx.Err()
 		}
 		<-window
 		done += rec.NumRows()
 		if err := emit("DeviceNetworkEvents", rec, done); err != nil {
-			cancel()
-			drain(results[i+1:])
 			return sum, err
 		}
 	}
 	return sum, nil
-}
-
-// drain releases batches of jobs already started once the workers stop.
-func drain(rest []chan arrow.RecordBatch) {
-	go func() {
-		for _, ch := range rest {
-			select {
-			case rec := <-ch:
-				rec.Release()
-			default:
-			}
-		}
-	}()
 }

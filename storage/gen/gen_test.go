@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -258,7 +260,36 @@ func TestShape(t *testing.T) {
 }
 
 func TestStories(t *testing.T) {
+	checkStories(t, smallConfig())
+}
+
+// A catalog that lists the story apps does not dilute the stories.
+func TestStoriesWithCatalog(t *testing.T) {
 	cfg := smallConfig()
+	cfg.Apps = WithCatalog([]App{
+		{Name: "Dropbox", Hosts: []string{"www.dropbox.com", "dropbox.com", "content.dropboxapi.com"}},
+		{Name: "Figma", Hosts: []string{"www.figma.com"}},
+		{Name: "Google", Hosts: []string{"elsewhere.example"}},
+		{Name: "Acme Storage", Hosts: []string{"acme-storage.example"}},
+	})
+	if len(cfg.Apps) != len(BuiltinApps)+3 {
+		t.Fatalf("WithCatalog kept %d apps, want %d", len(cfg.Apps), len(BuiltinApps)+3)
+	}
+	c := checkStories(t, cfg)
+	found := false
+	for _, r := range c.rows("DeviceNetworkEvents") {
+		if strings.Contains(r["RemoteUrl"], "acme-storage.example") {
+			found = true
+			break
+		}
+	}
+	if !found {
+		t.Error("catalog app never seen")
+	}
+}
+
+func checkStories(t *testing.T, cfg Config) *collect {
+	t.Helper()
 	c, sum := generate(t, cfg)
 	st := sum.Stories
 	if st.ExfilDevice == "" || st.RoamingUser == "" || st.RareApp != "Figma" {
@@ -325,6 +356,7 @@ func TestStories(t *testing.T) {
 	if len(logonDevices) != st.RoamingDevices {
 		t.Errorf("roaming user logged on to %d devices, want %d", len(logonDevices), st.RoamingDevices)
 	}
+	return c
 }
 
 func TestNetworkInfoMatchesLocalIP(t *testing.T) {
@@ -384,6 +416,11 @@ func TestSinkErrorStops(t *testing.T) {
 
 func BenchmarkGenerate(b *testing.B) {
 	cfg := Config{Rows: 1_000_000, Days: 30, Seed: 1, End: testEnd}
+	if s := os.Getenv("GEN_ROWS"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			cfg.Rows = n
+		}
+	}
 	for b.Loop() {
 		_, err := Generate(context.Background(), cfg, SinkFunc(func(string, arrow.RecordBatch) error { return nil }))
 		if err != nil {
@@ -391,4 +428,40 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(cfg.Rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func TestTinyConfigs(t *testing.T) {
+	for _, cfg := range []Config{
+		{Rows: 1, Days: 1, Devices: 1, Users: 1},
+		{Rows: 500, Days: 2, Devices: 3, Users: 1, TailDomains: 1},
+		{Rows: 2000, Days: 1, Devices: 80, Users: 2, DeviceInfoEvery: time.Hour},
+	} {
+		cfg.End, cfg.Seed = testEnd, 5
+		c, sum := generate(t, cfg)
+		if sum.Rows["DeviceNetworkEvents"] != cfg.Rows {
+			t.Errorf("%+v: %d rows", cfg, sum.Rows["DeviceNetworkEvents"])
+		}
+		if cfg.DeviceInfoEvery == time.Hour && sum.Rows["DeviceInfo"] != int64(24*cfg.Devices) {
+			t.Errorf("hourly DeviceInfo: %d rows, want %d", sum.Rows["DeviceInfo"], 24*cfg.Devices)
+		}
+		_ = c
+	}
+}
+
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := smallConfig()
+	n := 0
+	_, err := Generate(ctx, cfg, SinkFunc(func(table string, rec arrow.RecordBatch) error {
+		if table == "DeviceNetworkEvents" {
+			if n++; n == 2 {
+				cancel()
+			}
+		}
+		return nil
+	}))
+	if err != context.Canceled {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
 }

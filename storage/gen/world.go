@@ -122,7 +122,7 @@ type world struct {
 func newWorld(cfg Config) *world {
 	w := &world{cfg: cfg, start: cfg.End.AddDate(0, 0, -cfg.Days)}
 	r := newRNG(cfg.Seed, 1)
-	w.makeHosts(r)
+	w.makeHosts()
 	w.makeProcesses()
 	w.makeAccounts()
 	w.makeDevices(r)
@@ -146,7 +146,7 @@ func guidOf(words ...uint64) string {
 	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
 }
 
-func (w *world) makeHosts(r *rand.Rand) {
+func (w *world) makeHosts() {
 	seen := map[string]int32{}
 	add := func(h string) int32 {
 		if i, ok := seen[h]; ok {
@@ -165,7 +165,11 @@ func (w *world) makeHosts(r *rand.Rand) {
 	}
 	for ai, app := range w.cfg.Apps {
 		for hi, h := range app.Hosts {
-			idx := add(strings.ToLower(h))
+			h = strings.ToLower(strings.TrimSuffix(h, "."))
+			if h == "" || reservedHost(h) {
+				continue
+			}
+			idx := add(h)
 			// The first host of an app gets the most traffic.
 			share := 1 / math.Pow(float64(hi+1), 0.8)
 			w.webHosts = append(w.webHosts, idx)
@@ -198,7 +202,17 @@ func (w *world) makeHosts(r *rand.Rand) {
 	}
 	w.urlPaths = []string{"/", "/index.html", "/api/v1/items", "/login", "/static/app.js", "/en-us/", "/search?q=report",
 		"/download/setup.exe", "/v2/upload", "/assets/logo.png"}
-	_ = r
+}
+
+// reservedHost reports whether a host belongs to a planted story's app, whose
+// traffic only the story makes.
+func reservedHost(h string) bool {
+	for _, d := range storyDomains {
+		if h == d || strings.HasSuffix(h, "."+d) {
+			return true
+		}
+	}
+	return false
 }
 
 // tailName makes the i-th long-tail domain, e.g. "www.zenvox-cloud.io".

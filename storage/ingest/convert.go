@@ -88,7 +88,9 @@ func fromJSON(t kusto.Type, raw json.RawMessage) (value, error) {
 	}
 	if raw[0] == '"' {
 		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
+		if len(raw) >= 2 && raw[len(raw)-1] == '"' && simpleString(raw[1:len(raw)-1]) {
+			s = string(raw[1 : len(raw)-1])
+		} else if err := json.Unmarshal(raw, &s); err != nil {
 			return value{}, fmt.Errorf("bad JSON string: %v", err)
 		}
 		if t == kusto.Dynamic {
@@ -133,6 +135,17 @@ func fromJSON(t kusto.Type, raw json.RawMessage) (value, error) {
 		return value{}, fmt.Errorf("%s is not a guid", clip(raw))
 	}
 	return value{}, fmt.Errorf("unsupported column type %s", t)
+}
+
+// simpleString reports whether a JSON string body needs no unescaping: no
+// backslash, quote, control byte or non-ASCII byte.
+func simpleString(b []byte) bool {
+	for _, c := range b {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func compactJSON(raw []byte) (value, error) {

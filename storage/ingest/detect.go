@@ -45,6 +45,8 @@ func sniff(br *bufio.Reader) (Format, error) {
 		return FormatW3C, nil
 	case bytes.Contains(first, []byte("CEF:")):
 		return FormatCEF, nil
+	case bytes.Contains(first, []byte("LEEF:")):
+		return FormatLEEF, nil
 	case looksSquid(first):
 		return FormatSquid, nil
 	}

@@ -26,10 +26,12 @@ const (
 	FormatSquid    Format = "squid"    // Squid native access.log
 	FormatW3C      Format = "w3c"      // W3C extended (Blue Coat ProxySG, Microsoft TMG, IIS)
 	FormatCEF      Format = "cef"      // ArcSight Common Event Format
+	FormatLEEF     Format = "leef"     // IBM QRadar Log Event Extended Format
+	FormatZscaler  Format = "zscaler"  // Zscaler NSS web log feed, in CEF or LEEF
 )
 
 // Formats lists the formats ParseFormat accepts.
-var Formats = []Format{FormatAuto, FormatDefender, FormatNDJSON, FormatCSV, FormatSquid, FormatW3C, FormatCEF}
+var Formats = []Format{FormatAuto, FormatDefender, FormatNDJSON, FormatCSV, FormatSquid, FormatW3C, FormatCEF, FormatLEEF, FormatZscaler}
 
 // ParseFormat returns the format named s (case-insensitive; "json" and "jsonl"
 // mean NDJSON).
@@ -136,14 +138,15 @@ func NewImporter(commit CommitFunc, opts Options) *Importer {
 
 // Import reads one input to its end. name identifies it in reject records
 // ("-" for stdin). An error stops this input (a commit failed, the context was
-// cancelled, the input could not be read); rows committed before stay.
+// cancelled, the input could not be read); rows committed before stay. Errors
+// do not repeat the input name: the caller knows it.
 func (im *Importer) Import(ctx context.Context, r io.Reader, name string) error {
 	br := bufio.NewReaderSize(r, 1<<16)
 	f := im.opts.Format
 	if f == FormatAuto {
 		var err error
 		if f, err = sniff(br); err != nil {
-			return fmt.Errorf("ingest %s: %w", name, err)
+			return fmt.Errorf("read: %w", err)
 		}
 	}
 	im.sum.Formats = append(im.sum.Formats, f)
@@ -156,13 +159,13 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string) error 
 		err = in.readNDJSON(br)
 	case FormatCSV:
 		err = in.readCSV(br)
-	case FormatSquid, FormatW3C, FormatCEF:
+	case FormatSquid, FormatW3C, FormatCEF, FormatLEEF, FormatZscaler:
 		err = in.readProxy(br, f)
 	default:
 		err = fmt.Errorf("unsupported format %q", f)
 	}
 	if err != nil {
-		return fmt.Errorf("ingest %s: %w", name, err)
+		return err
 	}
 	return im.rejErr
 }
@@ -231,10 +234,12 @@ func Import(ctx context.Context, r io.Reader, name string, commit CommitFunc, op
 
 // input is the state of reading one input.
 type input struct {
-	im   *Importer
-	ctx  context.Context
-	name string
-	n    int
+	im     *Importer
+	ctx    context.Context
+	name   string
+	n      int
+	fields []field // scratch for JSON objects
+	props  []field
 }
 
 // check is called per row: it returns the context's error every 1024 rows.

@@ -96,6 +96,7 @@ func TestGolden(t *testing.T) {
 		{"bluecoat.w3c", FormatW3C, ""},
 		{"tmg.w3c", FormatW3C, ""},
 		{"fw.cef", FormatCEF, ""},
+		{"zscaler.leef", FormatLEEF, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
@@ -353,4 +354,88 @@ func TestCancel(t *testing.T) {
 		t.Error("cancelled import did not stop")
 	}
 	im.Close()
+}
+
+func TestZscalerMixed(t *testing.T) {
+	cef, _ := os.ReadFile("testdata/fw.cef")
+	leef, _ := os.ReadFile("testdata/zscaler.leef")
+	res, err := run(t, append(cef, leef...), "mixed", Options{Format: FormatZscaler})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.sum.Accepted != 4 || res.sum.Rejected != 3 {
+		t.Errorf("accepted %d rejected %d, want 4 and 3", res.sum.Accepted, res.sum.Rejected)
+	}
+}
+
+func TestParseFormat(t *testing.T) {
+	for in, want := range map[string]Format{"": FormatAuto, "JSON": FormatNDJSON, "bluecoat": FormatW3C, "zscaler": FormatZscaler, "cef": FormatCEF} {
+		if got, err := ParseFormat(in); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+	if _, err := ParseFormat("xml"); err == nil || !strings.Contains(err.Error(), "want one of") {
+		t.Errorf("ParseFormat(xml) error = %v", err)
+	}
+}
+
+func BenchmarkNDJSON(b *testing.B) {
+	var buf bytes.Buffer
+	const rows = 20000
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&buf, `{"Timestamp":"2026-11-02T08:%02d:%02dZ","DeviceId":"5c1f0a7e2d9b4c3a8f6e1d0c9b8a7f6e5d4c3b2a","DeviceName":"wks-%04d.corp.contoso.com","ActionType":"ConnectionSuccess","RemoteIP":"162.125.6.18","RemotePort":443,"RemoteUrl":"www.dropbox.com","LocalIP":"10.12.0.42","LocalPort":51234,"Protocol":"Tcp","InitiatingProcessFileName":"chrome.exe","InitiatingProcessAccountName":"alice","BytesSent":1048576,"BytesReceived":2048}`+"\n", i/60%60, i%60, i%2000)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		sum, err := Import(context.Background(), bytes.NewReader(data), "bench", func(string, arrow.RecordBatch) error { return nil },
+			Options{Table: "DeviceNetworkEvents", Format: FormatNDJSON})
+		if err != nil || sum.Accepted != rows {
+			b.Fatal(err, sum.Accepted)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func BenchmarkCSV(b *testing.B) {
+	var buf bytes.Buffer
+	const rows = 20000
+	buf.WriteString("Timestamp,DeviceName,ActionType,RemoteIP,RemotePort,RemoteUrl,LocalIP,BytesSent,BytesReceived\n")
+	for i := 0; i < rows; i++ {
+		fmt.Fprintf(&buf, "2026-11-02T08:%02d:%02dZ,wks-%04d.corp.contoso.com,ConnectionSuccess,162.125.6.18,443,www.dropbox.com,10.12.0.42,1048576,2048\n", i/60%60, i%60, i%2000)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		sum, err := Import(context.Background(), bytes.NewReader(data), "bench", func(string, arrow.RecordBatch) error { return nil },
+			Options{Table: "DeviceNetworkEvents", Format: FormatCSV})
+		if err != nil || sum.Accepted != rows {
+			b.Fatal(err, sum.Accepted)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func TestConvertJSONOddStrings(t *testing.T) {
+	for _, raw := range []string{`"`, `"\u00e9t\u00e9"`, `"tab\tx"`, `"été"`} {
+		v, err := fromJSON(kusto.String, []byte(raw))
+		t.Logf("%s -> %q %v", raw, v.s, err)
+	}
+	if v, err := fromJSON(kusto.String, []byte(`"\u00e9t\u00e9"`)); err != nil || v.s != "été" {
+		t.Errorf("escaped string = %q, %v", v.s, err)
+	}
+	if _, err := fromJSON(kusto.String, []byte(`"`)); err == nil {
+		t.Error("lone quote accepted")
+	}
+}
+
+func TestCSVBadQuoteKeepsLaterRows(t *testing.T) {
+	in := "Timestamp,DeviceName\n2026-11-02T08:00:00Z,a\n2026-11-02T08:00:01Z,b\"c\n2026-11-02T08:00:02Z,d\n"
+	res, err := run(t, []byte(in), "q.csv", Options{Table: "DeviceInfo", Format: FormatCSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.sum.Accepted != 2 || res.sum.Rejected != 1 || !strings.Contains(res.rejects, `"line":3`) {
+		t.Errorf("sum %+v rejects %s", res.sum, res.rejects)
+	}
 }

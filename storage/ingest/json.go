@@ -9,60 +9,73 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/prowl-hunt/prowl/kusto"
 )
 
-// fillJSON stages the fields of a JSON object. When several fields fail, the
+// fillJSON stages the members of a JSON object. When several fields fail, the
 // first column's error is reported, so reasons are stable.
-func (in *input) fillJSON(tb *tableBuilder, fields map[string]json.RawMessage) error {
+func (in *input) fillJSON(tb *tableBuilder, fields []field) error {
 	var firstErr error
 	firstCol := len(tb.schema)
-	for k, v := range fields {
-		col, ok := tb.column(k)
+	for _, f := range fields {
+		col, ok := tb.columnBytes(f.key)
 		if !ok {
-			in.unknown(k)
+			if !json.Valid(f.val) {
+				return fmt.Errorf("field %s: bad JSON value %s", f.key, clip(f.val))
+			}
+			in.unknown(string(f.key))
 			continue
 		}
-		if err := tb.setJSON(col, v); err != nil && col < firstCol {
+		if err := tb.setJSON(col, f.val); err != nil && col < firstCol {
 			firstErr, firstCol = err, col
 		}
 	}
 	return firstErr
 }
 
-// envelope is one record of a Defender streaming export.
-type envelope struct {
-	Time       json.RawMessage `json:"time"`
-	Category   string          `json:"category"`
-	Properties json.RawMessage `json:"properties"`
-}
-
 const categoryPrefix = "AdvancedHunting-"
 
-// isEnvelope reports whether a decoded object is a Defender export record.
-func isEnvelope(m map[string]json.RawMessage) bool {
-	c, ok := m["category"]
-	_, hasProps := m["properties"]
-	return ok && hasProps && bytes.Contains(c, []byte(categoryPrefix))
-}
-
-// envelopeRow handles one export record.
-func (in *input) envelopeRow(rec envelope, line int, raw []byte) error {
-	table := strings.TrimPrefix(rec.Category, categoryPrefix)
+// object handles one JSON object: a row of the import's table, or a Defender
+// export record ({"time","category","properties"}) naming its own table.
+func (in *input) object(line int, raw []byte) error {
+	fields, err := scanObject(raw, in.fields[:0])
+	in.fields = fields
+	if err != nil {
+		in.im.sum.Read++
+		in.reject(line, "bad JSON: "+err.Error(), raw)
+		return nil
+	}
+	rawFn := func() []byte { return raw }
+	cat, props := lookup(fields, "category"), lookup(fields, "properties")
+	if cat == nil || props == nil || !bytes.Contains(cat, []byte(categoryPrefix)) {
+		return in.row(in.im.opts.Table, line, rawFn, func(tb *tableBuilder) error { return in.fillJSON(tb, fields) })
+	}
+	cv, err := fromJSON(kusto.String, cat)
+	if err != nil {
+		in.im.sum.Read++
+		in.reject(line, "category: "+err.Error(), raw)
+		return nil
+	}
+	table := strings.TrimPrefix(cv.s, categoryPrefix)
 	if t := in.im.opts.Table; t != "" && table != t {
 		in.im.sum.Read++
-		in.reject(line, fmt.Sprintf("record of table %s (category %q), importing into %s", table, rec.Category, t), raw)
+		in.reject(line, fmt.Sprintf("record of table %s (category %q), importing into %s", table, cv.s, t), raw)
 		return nil
 	}
-	var props map[string]json.RawMessage
-	if err := json.Unmarshal(rec.Properties, &props); err != nil || props == nil {
+	pf, err := scanObject(props, in.props[:0])
+	in.props = pf
+	if err != nil {
 		in.im.sum.Read++
-		in.reject(line, "properties is not a JSON object", raw)
+		in.reject(line, "properties: "+err.Error(), raw)
 		return nil
 	}
-	if _, ok := props["Timestamp"]; !ok && len(rec.Time) > 0 {
-		props["Timestamp"] = rec.Time
+	if lookup(pf, "Timestamp") == nil {
+		if t := lookup(fields, "time"); t != nil {
+			pf = append(pf, field{key: []byte("Timestamp"), val: t})
+		}
 	}
-	return in.row(table, line, func() []byte { return raw }, func(tb *tableBuilder) error { return in.fillJSON(tb, props) })
+	return in.row(table, line, rawFn, func(tb *tableBuilder) error { return in.fillJSON(tb, pf) })
 }
 
 // readNDJSON reads one JSON object per line; blank lines are skipped. Lines
@@ -88,26 +101,7 @@ func (in *input) readNDJSON(br *bufio.Reader) error {
 			in.reject(line, fmt.Sprintf("line longer than %d bytes", in.im.opts.MaxLineBytes), b)
 			continue
 		}
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(b, &m); err != nil || m == nil {
-			in.im.sum.Read++
-			reason := "not a JSON object"
-			if err != nil {
-				reason = "bad JSON: " + err.Error()
-			}
-			in.reject(line, reason, b)
-			continue
-		}
-		if isEnvelope(m) {
-			var rec envelope
-			if err := json.Unmarshal(b, &rec); err == nil {
-				if err := in.envelopeRow(rec, line, b); err != nil {
-					return err
-				}
-				continue
-			}
-		}
-		if err := in.row(in.im.opts.Table, line, func() []byte { return b }, func(tb *tableBuilder) error { return in.fillJSON(tb, m) }); err != nil {
+		if err := in.object(line, b); err != nil {
 			return err
 		}
 	}
@@ -146,26 +140,7 @@ func (in *input) readDefender(br *bufio.Reader) error {
 				fail(off, err)
 				return errStop
 			}
-			line := lineAt(off)
-			var m map[string]json.RawMessage
-			if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-				in.im.sum.Read++
-				in.reject(line, "record is not a JSON object", raw)
-				continue
-			}
-			if isEnvelope(m) {
-				var rec envelope
-				if err := json.Unmarshal(raw, &rec); err != nil {
-					in.im.sum.Read++
-					in.reject(line, "bad record: "+err.Error(), raw)
-					continue
-				}
-				if err := in.envelopeRow(rec, line, raw); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := in.row(in.im.opts.Table, line, func() []byte { return raw }, func(tb *tableBuilder) error { return in.fillJSON(tb, m) }); err != nil {
+			if err := in.object(lineAt(off), raw); err != nil {
 				return err
 			}
 		}

@@ -184,6 +184,10 @@ func (in *input) readProxy(br *bufio.Reader, f Format) error {
 			t = w3c.parse(s)
 		case FormatCEF:
 			t = parseCEF(s)
+		case FormatLEEF:
+			t = parseLEEF(s)
+		case FormatZscaler:
+			t = parseFirewall(s)
 		}
 		raw := b
 		if t.err != "" {

@@ -61,6 +61,14 @@ func (tb *tableBuilder) column(name string) (int, bool) {
 	return i, ok
 }
 
+// columnBytes is column for a name held in bytes (no allocation on a hit).
+func (tb *tableBuilder) columnBytes(name []byte) (int, bool) {
+	if i, ok := tb.index[string(name)]; ok {
+		return i, true
+	}
+	return tb.column(string(name))
+}
+
 // reset starts a new staged row.
 func (tb *tableBuilder) reset() {
 	for i := range tb.set {

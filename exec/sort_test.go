@@ -1,5 +1,0 @@
-package exec
-
-import "sort"
-
-func sortStrings(s []string) { sort.Strings(s) }

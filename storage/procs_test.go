@@ -1,5 +1,0 @@
-package storage
-
-import "runtime"
-
-func runtimeGOMAXPROCS() int { return runtime.GOMAXPROCS(0) }
