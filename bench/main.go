@@ -20,6 +20,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/prowl-hunt/prowl"
+	"github.com/prowl-hunt/prowl/schemas"
 )
 
 func main() {
@@ -102,8 +103,12 @@ func run(cfg config) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", q.name, err)
 		}
-		fmt.Printf("%-4s prowl %8.1f ms  duckdb %8.1f ms  ratio %5.2f  peak %6.1f MiB  rows %d  %s\n",
-			q.name, ms(r.prowl), ms(r.duck), r.ratio(), float64(r.peak)/(1<<20), r.rows, r.verdict)
+		if checkOnly {
+			fmt.Printf("%-18s rows %-7d %s\n", q.name, r.rows, r.verdict)
+		} else {
+			fmt.Printf("%-4s prowl %8.1f ms  duckdb %8.1f ms  ratio %5.2f  peak %6.1f MiB  rows %d  %s\n",
+				q.name, ms(r.prowl), ms(r.duck), r.ratio(), float64(r.peak)/(1<<20), r.rows, r.verdict)
+		}
 		results = append(results, r)
 	}
 	if checkOnly {
@@ -233,7 +238,18 @@ func openDuck(dir string, threads int) (*sql.DB, error) {
 		if m, _ := filepath.Glob(glob); len(m) == 0 {
 			continue
 		}
-		stmts = append(stmts, fmt.Sprintf("CREATE VIEW %s AS SELECT * EXCLUDE (date) FROM read_parquet('%s', hive_partitioning = true)", t.Name(), glob))
+		// The view lists the columns in the table's schema order (the Parquet
+		// files may order them differently), so SELECT * matches prowl's
+		// column order; the hive partition column date is left out.
+		cols := "* EXCLUDE (date)"
+		if sch, ok := schemas.Table(t.Name()); ok {
+			names := make([]string, len(sch))
+			for i, c := range sch {
+				names[i] = `"` + c.Name + `"`
+			}
+			cols = strings.Join(names, ", ")
+		}
+		stmts = append(stmts, fmt.Sprintf("CREATE VIEW %s AS SELECT %s FROM read_parquet('%s', hive_partitioning = true)", t.Name(), cols, glob))
 	}
 	for _, s := range stmts {
 		if _, err := duck.Exec(s); err != nil {

@@ -25,7 +25,7 @@ type mapping struct {
 //	app_map(RemoteUrl, App, AppId, Category, Score, Tag)  cloud_app and friends per distinct RemoteUrl
 //	user_map(Sid, Name, Domain, Upn, User)               account_user per distinct account
 //
-// Key columns are never NULL ("" for empty), so join on coalesce(col, '').
+// Key columns are never NULL ("" for empty), so join on coalesce(col, ”).
 var mappings = []mapping{
 	{
 		table: "app_map",

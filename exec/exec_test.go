@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"github.com/prowl-hunt/prowl/exec/agg"
 	"github.com/prowl-hunt/prowl/exec/fn"
 	"github.com/prowl-hunt/prowl/kusto"
+	"github.com/prowl-hunt/prowl/lang"
 )
 
 func newTestEngine(src Source) *Engine {
@@ -257,6 +259,9 @@ func TestMoreSemantics(t *testing.T) {
 		{name: "top nulls", q: `datatable(n:long)[long(null), 5, 3] | top 2 by n asc`, rows: "null\n3", ordered: true},
 		{name: "regex match", q: `print "abc123" matches regex @"^[a-z]+\d+$"`, rows: "true"},
 		{name: "timespan arithmetic", q: `print datetime(2024-01-02) - datetime(2024-01-01), 1h * 2, 2h / 1h`, rows: "1.00:00:00|02:00:00|2"},
+		{name: "percentiles arg_min take_any", q: `datatable(k:string, x:long)["a", 1, "a", 5, "a", 9, "b", 2] | summarize percentiles(x, 50, 100), arg_min(x, k), take_any(k) by g = k`, cols: "g:string,percentile_x_50:long,percentile_x_100:long,x:long,k:string,k1:string", rows: "a|5|9|1|a|a\nb|2|2|2|b|b"},
+		{name: "named multi agg", q: `datatable(t:long, id:string)[1, "x", 3, "y"] | summarize (T, Id) = arg_max(t, id)`, cols: "T:long,Id:string", rows: "3|y"},
+		{name: "stdev variance make_bag", q: `datatable(x:long)[1, 2, 3, 4] | summarize stdev(x), variance(x), make_bag(pack("k", x))`, rows: "1.2909944487358056|1.6666666666666667|{\"k\":1}"},
 		{name: "summarize countif dcountif", q: `datatable(x:long)[1, 2, 3, 3] | summarize countif(x > 1), dcountif(x, x > 1)`, rows: "3|2"},
 	}
 	e := newTestEngine(nil)
@@ -289,8 +294,10 @@ func TestUnsupportedIsAnError(t *testing.T) {
 		`datatable(x:long)[1] | take x`,
 		`print "a" matches regex "("`,
 	} {
-		if _, err := runQuery(t, e, q); err == nil {
-			t.Errorf("%s: no error", q)
+		_, err := runQuery(t, e, q)
+		var list lang.ErrorList
+		if !errors.As(err, &list) || !list[0].Pos.IsValid() {
+			t.Errorf("%s: err = %v, want a lang.ErrorList with a position", q, err)
 		}
 	}
 }

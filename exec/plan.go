@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -216,6 +217,7 @@ func (p *planner) letTable(let *ast.LetStmt) (op.Operator, error) {
 
 // materialized evaluates an operator once and replays its rows to many readers.
 type materialized struct {
+	mu      sync.Mutex
 	in      op.Operator
 	budget  *op.Budget
 	batches []*eval.Batch
@@ -224,6 +226,8 @@ type materialized struct {
 }
 
 func (m *materialized) load(ctx context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if !m.done {
 		m.done = true
 		m.batches, m.err = op.Drain(ctx, m.in)

@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/prowl-hunt/prowl/exec/op"
 	"github.com/prowl-hunt/prowl/kusto"
 	"github.com/prowl-hunt/prowl/kusto/karrow"
+	"github.com/prowl-hunt/prowl/lang"
 	"github.com/prowl-hunt/prowl/lang/ast"
 )
 
@@ -102,7 +104,7 @@ func (e *Engine) Query(ctx context.Context, text string, params map[string]strin
 	root, err := p.plan(info.Query)
 	if err != nil {
 		cancel()
-		return nil, err
+		return nil, asErrorList(err)
 	}
 	cols := info.Schemas[info.Query]
 	res := &Result{Columns: cols, start: start, scans: p.scans, budget: p.budget, cancel: cancel}
@@ -141,7 +143,7 @@ func (e *Engine) Explain(ctx context.Context, text string, params map[string]str
 	}
 	root, err := p.plan(info.Query)
 	if err != nil {
-		return "", err
+		return "", asErrorList(err)
 	}
 	root.Close()
 	var b strings.Builder
@@ -284,4 +286,18 @@ func ToRecord(schema *arrow.Schema, cols kusto.Schema, b *eval.Batch) (arrow.Rec
 		arrs[i] = a
 	}
 	return array.NewRecordBatch(schema, arrs, int64(b.N)), nil
+}
+
+// asErrorList gives a planning error with a position the form parse and bind
+// errors have, so front doors can show it with a caret.
+func asErrorList(err error) error {
+	var list lang.ErrorList
+	if errors.As(err, &list) {
+		return err
+	}
+	var le *lang.Error
+	if errors.As(err, &le) && le.Pos.IsValid() {
+		return lang.ErrorList{le}
+	}
+	return err
 }

@@ -2,6 +2,7 @@ package lang
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,5 +244,24 @@ func TestLexErrorPositionsAcrossLines(t *testing.T) {
 		if e := err.(ErrorList)[0]; e.Pos.Line != 1 {
 			t.Errorf("%q: error at %v, want line 1: %v", src, e.Pos, e)
 		}
+	}
+}
+
+func TestLongLineIsLinear(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("print x = dynamic([")
+	for i := 0; i < 50000; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(`"é-ioc"`)
+	}
+	b.WriteString("])")
+	start := time.Now()
+	if _, err := Parse(b.String()); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("parsing a %d-byte line took %v", b.Len(), d)
 	}
 }

@@ -132,8 +132,10 @@ func arrange(cols kusto.Schema, batches []arrow.RecordBatch, props map[string]st
 			}
 		}
 	}
+	rowLabels := false // a single numeric column: its rows are numbered
 	if x < 0 {
 		x = 0
+		rowLabels = len(cols) == 1 && !timeChart
 	}
 	var ys []int
 	if list := props["ycolumns"]; list != "" {
@@ -146,7 +148,7 @@ func arrange(cols kusto.Schema, batches []arrow.RecordBatch, props map[string]st
 		}
 	} else {
 		for i, c := range cols {
-			if i != x && chartNumeric(c.Type) {
+			if (i != x || rowLabels) && chartNumeric(c.Type) {
 				ys = append(ys, i)
 			}
 		}
@@ -176,10 +178,16 @@ func arrange(cols kusto.Schema, batches []arrow.RecordBatch, props map[string]st
 	var buf []byte
 	for _, rec := range batches {
 		n := int(rec.NumRows())
-		xv := output.NewValues(rec.Column(x), cols[x].Type)
-		for r := 0; r < n; r++ {
-			buf = xv.AppendText(buf[:0], r)
-			xs = append(xs, string(buf))
+		if rowLabels {
+			for r := 0; r < n; r++ {
+				xs = append(xs, strconv.Itoa(len(xs)+1))
+			}
+		} else {
+			xv := output.NewValues(rec.Column(x), cols[x].Type)
+			for r := 0; r < n; r++ {
+				buf = xv.AppendText(buf[:0], r)
+				xs = append(xs, string(buf))
+			}
 		}
 		if timeChart {
 			for r := 0; r < n; r++ {

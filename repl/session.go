@@ -20,6 +20,10 @@ import (
 	"github.com/prowl-hunt/prowl/output"
 )
 
+// ShowRows is the most rows a result table shows on screen; #save exports
+// the rest.
+const ShowRows = 1000
+
 // DefaultKeepRows caps the rows of the last result kept for #save and charts.
 const DefaultKeepRows = 1_000_000
 
@@ -42,6 +46,9 @@ type Session struct {
 
 	// Types, Explain and Wide are the #types, #explain and #wide switches.
 	Types, Explain, Wide bool
+
+	// Failed counts the entries that failed (bad queries, errors).
+	Failed int
 
 	last *kept
 }
@@ -324,7 +331,7 @@ func (s *Session) query(ctx context.Context, text string) {
 	var table output.Writer
 	if !chart {
 		var err error
-		table, err = output.NewWriter(s.Out, output.Table, res.Columns, output.Options{Types: s.Types, Wide: s.Wide, Start: start})
+		table, err = output.NewWriter(s.Out, output.Table, res.Columns, output.Options{Types: s.Types, Wide: s.Wide, Start: start, MaxRows: ShowRows})
 		if err != nil {
 			abandon()
 			return
@@ -371,6 +378,7 @@ func (s *Session) query(ctx context.Context, text string) {
 		if err := table.Close(); err != nil {
 			s.report(text, err)
 		}
+		s.stats(res.Stats)
 		return
 	}
 	if err := DrawChart(s.Out, res.Render.Kind, res.Render.Props, res.Columns, keep.batches, s.Width); err != nil {
@@ -381,6 +389,22 @@ func (s *Session) query(ctx context.Context, text string) {
 		fmt.Fprintf(s.Out, "(charted the first %d rows)\n", keep.rows)
 	}
 	fmt.Fprintf(s.Out, "%d %s (%s)\n", keep.total, plural(keep.total, "row"), output.FormatElapsed(time.Since(start)))
+	s.stats(res.Stats)
+}
+
+// stats prints what a query read from storage, when it read anything.
+func (s *Session) stats(st *prowl.Stats) {
+	if st == nil || st.FilesRead == 0 {
+		return
+	}
+	fmt.Fprintf(s.Out, "scanned %d %s in %d %s", st.RowsScanned, plural(st.RowsScanned, "row"), st.FilesRead, plural(int64(st.FilesRead), "file"))
+	if st.PartitionsTotal > 0 {
+		fmt.Fprintf(s.Out, ", %d of %d day %s", st.PartitionsRead, st.PartitionsTotal, plural(int64(st.PartitionsTotal), "partition"))
+	}
+	if st.RowGroupsTotal > 0 && st.RowGroupsRead < st.RowGroupsTotal {
+		fmt.Fprintf(s.Out, ", %d of %d row groups", st.RowGroupsRead, st.RowGroupsTotal)
+	}
+	fmt.Fprintln(s.Out)
 }
 
 // drain releases what an abandoned query's worker still sends.
@@ -474,6 +498,7 @@ func (s *Session) startProgress(start time.Time) func() {
 // report prints a query's error: diagnostics with a caret under their
 // position, or the error itself; a cancelled query says so.
 func (s *Session) report(text string, err error) {
+	s.Failed++
 	var list lang.ErrorList
 	var one *lang.Error
 	switch {

@@ -123,7 +123,7 @@ func (c *Catalog) compactPartition(ctx context.Context, table string, schema kus
 		return 0, 0, 0, err
 	}
 	defer os.RemoveAll(newDir) // after the exchange it holds the old files
-	w := &Writer{cat: c, table: table, opts: WriterOptions{RowGroupRows: DefaultRowGroupRows, DictionaryMaxBytes: 8 << 20},
+	w := &Writer{cat: c, table: table, opts: WriterOptions{RowGroupRows: DefaultRowGroupRows, DictionaryMaxBytes: 8 << 20, PageBytes: 1 << 20},
 		base: schema, tsCol: -1, days: map[int64]*dayFile{}, targetDir: newDir}
 	s := &Scan{spec: ScanSpec{BatchSize: DefaultBatchSize}, schema: schema, arrow: karrow.Schema(schema), files: files}
 	for _, f := range files {

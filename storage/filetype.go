@@ -212,10 +212,6 @@ func classify(col *parquet.Column) (fileColumn, bool) {
 	default:
 		return fc, false
 	}
-	if fc.typ == kusto.TimeSpan && fc.src == srcInt32 {
-		// int32 time-of-day (millis); widened to int64 nanoseconds on read
-		return fc, true
-	}
 	return fc, true
 }
 

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -142,5 +143,78 @@ func TestDataTablesAndCompactInfo(t *testing.T) {
 		if got := tc.ci.String(); got != tc.want {
 			t.Errorf("String() = %q, want %q", got, tc.want)
 		}
+	}
+}
+
+// Tables without a Timestamp column keep their files in the table folder.
+func TestTableWithoutTimestamp(t *testing.T) {
+	cat, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := kusto.Schema{{Name: "Domain", Type: kusto.String}, {Name: "Risk", Type: kusto.Int}}
+	rec := buildRows(t, s, 3, func(i int) []any { return []any{"d" + itoa(i), int32(i)} })
+	info := writeTable(t, cat, "Apps", WriterOptions{}, rec)
+	if len(info.Files) != 1 || filepath.Dir(info.Files[0]) != filepath.Join(cat.Dir(), "Apps") {
+		t.Fatalf("files %v", info.Files)
+	}
+	got, st := collect(t, cat, ScanSpec{Table: "Apps"})
+	want := [][]any{{"d0", int64(0)}, {"d1", int64(1)}, {"d2", int64(2)}}
+	if diff := cmp.Diff(want, got); diff != "" || st.PartitionsTotal != 1 {
+		t.Fatalf("rows (-want +got):\n%s\nstats %+v", diff, st)
+	}
+	n, err := cat.CountRows(t.Context(), "Apps", time.Time{}, time.Time{})
+	if err != nil || n != 3 {
+		t.Errorf("count = %d, %v", n, err)
+	}
+	if _, err := cat.CountRows(t.Context(), "Apps", day0, time.Time{}); err == nil {
+		t.Error("a time-bounded count of a table without Timestamp succeeded")
+	}
+}
+
+// A dictionary column whose dictionary outgrows DictionaryMaxBytes falls back
+// to plain pages within the same chunk; batches spanning both read correctly.
+func TestDictionaryFallbackMidChunk(t *testing.T) {
+	cat, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := kusto.Schema{{Name: "Timestamp", Type: kusto.DateTime}, {Name: "U", Type: kusto.String}}
+	low := buildRows(t, s, 3000, func(i int) []any { return []any{day0.Add(time.Duration(i) * time.Millisecond), "v" + itoa(i%3)} })
+	high := buildRows(t, s, 3000, func(i int) []any {
+		return []any{day0.Add(time.Duration(3000+i) * time.Millisecond), "unique-value-with-some-length-" + itoa(i)}
+	})
+	writeTable(t, cat, "Mixed", WriterOptions{DictionaryMaxBytes: 2048, PageBytes: 4096}, low, high, low)
+	got, _ := collect(t, cat, ScanSpec{Table: "Mixed", BatchSize: 1700})
+	want := rowsOf(low, high, low)
+	if len(got) != 9000 {
+		t.Fatalf("%d rows", len(got))
+	}
+	// compare as multisets of strings per timestamp
+	count := map[[2]any]int{}
+	for _, r := range want {
+		count[[2]any{r[0], r[1]}]++
+	}
+	for _, r := range got {
+		count[[2]any{r[0], r[1]}]--
+	}
+	for k, v := range count {
+		if v != 0 {
+			t.Fatalf("row %v off by %d", k, v)
+		}
+	}
+	// both page kinds really occur
+	sc, err := cat.Scan(t.Context(), ScanSpec{Table: "Mixed", Columns: []string{"U"}, BatchSize: 1700})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	kinds := map[arrow.Type]int{}
+	sc.Run(t.Context(), 1, func(_ int, b arrow.RecordBatch) error {
+		kinds[b.Column(0).DataType().ID()]++
+		return nil
+	})
+	if kinds[arrow.DICTIONARY] == 0 || kinds[arrow.STRING] == 0 {
+		t.Errorf("batch kinds %v: want both dictionary and plain", kinds)
 	}
 }

@@ -48,6 +48,8 @@ type WriterOptions struct {
 	// DictionaryMaxBytes caps a column chunk's dictionary; past it the chunk
 	// falls back to plain encoding (default 8 MiB).
 	DictionaryMaxBytes int64
+	// PageBytes is the target size of a data page before encoding (default 1 MiB).
+	PageBytes int
 }
 
 // DefaultBloomColumn reports whether a column gets a bloom filter by default:
@@ -114,6 +116,9 @@ func (c *Catalog) NewWriter(table string, opts WriterOptions) (*Writer, error) {
 	}
 	if opts.DictionaryMaxBytes <= 0 {
 		opts.DictionaryMaxBytes = 8 << 20
+	}
+	if opts.PageBytes <= 0 {
+		opts.PageBytes = 1 << 20
 	}
 	base, _ := c.Table(table)
 	return &Writer{cat: c, table: table, opts: opts, base: base, tsCol: -1, days: map[int64]*dayFile{}}, nil
@@ -385,7 +390,7 @@ func (w *Writer) openDay(day int64) (*dayFile, error) {
 		parquet.KeyValueMetadata(schemaMetadataKey, strings.Join(decl, ",")),
 		parquet.DictionaryMaxBytes(w.opts.DictionaryMaxBytes),
 		parquet.CreatedBy("prowl", "0", ""),
-		parquet.PageBufferSize(1 << 20),
+		parquet.PageBufferSize(w.opts.PageBytes),
 	}
 	if len(blooms) > 0 {
 		options = append(options, parquet.BloomFilters(blooms...))

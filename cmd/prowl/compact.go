@@ -47,14 +47,14 @@ func runCompact(ctx context.Context, e *env, args []string) error {
 	}
 	tables := []string{*table}
 	if *table == "" {
-		tables = cat.TableNames()
+		tables = cat.DataTables()
 	}
 	for _, t := range tables {
 		info, err := cat.Compact(ctx, t)
 		if err != nil {
 			return fmt.Errorf("compact %s: %w", t, err)
 		}
-		fmt.Fprintf(e.stdout, "%s: %+v\n", t, info)
+		fmt.Fprintf(e.stdout, "%s: %s\n", t, info)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/prowl-hunt/prowl/discovery/catalog"
 	"github.com/prowl-hunt/prowl/storage"
 	"github.com/prowl-hunt/prowl/storage/gen"
 )
@@ -95,6 +96,13 @@ func generate(ctx context.Context, e *env, dir string, cfg gen.Config, opts gen.
 		return gen.CatalogResult{}, err
 	}
 	defer cat.Close()
+	if cfg.Apps == nil {
+		apps, err := catalogApps()
+		if err != nil {
+			return gen.CatalogResult{}, err
+		}
+		cfg.Apps = gen.WithCatalog(apps)
+	}
 	p := newProgress(e)
 	cfg.Progress = func(pr gen.Progress) {
 		if pr.TotalRows > 0 {
@@ -107,4 +115,22 @@ func generate(ctx context.Context, e *env, dir string, cfg gen.Config, opts gen.
 		return res, fmt.Errorf("gen: %w", err)
 	}
 	return res, nil
+}
+
+// catalogApps turns the embedded app catalog (built from domain-list-community)
+// into the generator's mid tail: every app with its domains as hosts, after the
+// generator's built-in popular head.
+func catalogApps() ([]gen.App, error) {
+	cat, err := catalog.Load()
+	if err != nil {
+		return nil, fmt.Errorf("app catalog: %w", err)
+	}
+	var apps []gen.App
+	for _, a := range cat.Apps() {
+		hosts := append(append([]string(nil), a.Domains...), a.Exact...)
+		if len(hosts) > 0 {
+			apps = append(apps, gen.App{Name: a.Name, Hosts: hosts})
+		}
+	}
+	return apps, nil
 }

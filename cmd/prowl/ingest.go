@@ -18,7 +18,7 @@ import (
 func ingestCommand() *command {
 	return &command{
 		name:    "ingest",
-		usage:   "ingest --table T [--format auto|defender|ndjson|csv|squid|w3c|cef] [--rejects FILE] FILE... | -",
+		usage:   "ingest --table T [--format auto|defender|ndjson|csv|squid|w3c|cef|leef|zscaler] [--rejects FILE] FILE... | -",
 		summary: "import files or a stream into a table; bad rows go to a reject file, good rows always land",
 		help: `
 Each row is converted to the table's schema (the built-in Defender schemas, or the
@@ -30,7 +30,8 @@ how many rows were read, accepted and rejected.
 
 Formats: defender (the streaming-export envelope {"records":[...]}, whose category
 names the table), ndjson, csv (with a header), squid (native access.log), w3c (Blue
-Coat, TMG), cef; auto sniffs the first bytes.`,
+Coat, TMG), cef, leef, zscaler (NSS feeds in CEF or LEEF form); auto sniffs the first
+bytes.`,
 		flags: func(fs *flag.FlagSet) { declareIngestFlags(fs) },
 		run:   runIngest,
 	}

@@ -126,7 +126,13 @@ func runLines(ctx context.Context, e *env, sess *repl.Session) error {
 	if err := flush(); err != nil {
 		return quitOK(err)
 	}
-	return sc.Err()
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read standard input: %w", err)
+	}
+	if sess.Failed > 0 {
+		return &reportedError{err: fmt.Errorf("%d of the queries failed", sess.Failed)}
+	}
+	return nil
 }
 
 func quitOK(err error) error {

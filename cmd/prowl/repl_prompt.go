@@ -56,7 +56,6 @@ func runInteractive(ctx context.Context, e *env, db *prowl.DB, sess *repl.Sessio
 	fmt.Fprintln(e.stdout, "prowl", version, "— KQL hunting shell. #help for help, Ctrl+D to quit.")
 	p := prompt.New(exec,
 		prompt.WithPrefix("prowl> "),
-		prompt.WithTitle("prowl"),
 		prompt.WithHistory(history),
 		prompt.WithCompleter(func(d prompt.Document) ([]prompt.Suggest, pstrings.RuneNumber, pstrings.RuneNumber) {
 			return complete(comp, d)
@@ -116,18 +115,18 @@ var kindColor = map[repl.Kind]prompt.Color{
 
 // highlight colours the buffer by token kind.
 func highlight(text string) []prompt.Token {
-	toks := repl.Tokenize(text)
-	out := make([]prompt.Token, 0, len(toks))
-	for _, t := range toks {
-		c, ok := kindColor[t.Kind]
+	spans := repl.Highlight(text)
+	out := make([]prompt.Token, 0, len(spans))
+	for _, sp := range spans {
+		c, ok := kindColor[sp.Kind]
 		if !ok {
 			continue
 		}
 		opts := []prompt.SimpleTokenOption{prompt.SimpleTokenWithColor(c)}
-		if t.Kind == repl.Operator {
+		if sp.Kind == repl.Operator {
 			opts = append(opts, prompt.SimpleTokenWithDisplayAttributes(prompt.DisplayBold))
 		}
-		out = append(out, prompt.NewSimpleToken(pstrings.ByteNumber(t.Start), pstrings.ByteNumber(t.End-1), opts...))
+		out = append(out, prompt.NewSimpleToken(pstrings.ByteNumber(sp.Start), pstrings.ByteNumber(sp.End-1), opts...))
 	}
 	return out
 }

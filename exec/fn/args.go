@@ -288,7 +288,6 @@ func newBuilder(mem memory.Allocator, t kusto.Type, n int) *builder {
 	return b
 }
 
-func (b *builder) release()            { b.b.Release() }
 func (b *builder) finish() arrow.Array { a := b.b.NewArray(); b.b.Release(); return a }
 func (b *builder) appendNull() {
 	if b.s != nil && b.t != kusto.Dynamic {

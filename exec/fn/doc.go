@@ -11,7 +11,8 @@
 // whole query. Constant arguments (Arg.Const, length 1) are evaluated once when
 // every argument is constant. The hot functions (bin/floor over long,
 // datetime and timespan with a constant size; tolower, toupper, strlen,
-// tostring, isempty/isnotempty/isnull/isnotnull, hash_md5, hash_sha256) run as
+// tostring of strings, integers, datetimes and bools; isempty/isnotempty/
+// isnull/isnotnull; hash_md5, hash_sha256) run as
 // typed loops over the Arrow buffers; the rest go through a general row path.
 //
 // Dynamic values travel as JSON text in String arrays; package dyn parses and

@@ -55,8 +55,8 @@ func TestEveryScalarHasKernel(t *testing.T) {
 	}
 	var untested []string
 	for name := range builtinKernels() {
-		// rand is random, hash differs from ADX by design, todecimal is refused (TestDecimalRefused)
-		if !tested[name] && name != "rand" && name != "hash" && name != "todecimal" {
+		// rand is random, todecimal is refused (TestDecimalRefused)
+		if !tested[name] && name != "rand" && name != "todecimal" {
 			untested = append(untested, name)
 		}
 	}
@@ -329,5 +329,35 @@ func TestDecimalArgument(t *testing.T) {
 	defer out.Release()
 	if got := []any{readOut(out, 0), readOut(out, 1)}; got[0] != 2.5 || got[1] != nil {
 		t.Errorf("todouble(decimal) = %v", got)
+	}
+}
+
+func TestRand(t *testing.T) {
+	r := NewRegistry()
+	res, err := evalFn(t, r, "rand", nil, 50, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Release()
+	distinct := map[float64]bool{}
+	for i := 0; i < 50; i++ {
+		f := readOut(res, i).(float64)
+		if f < 0 || f >= 1 {
+			t.Fatalf("rand() = %v", f)
+		}
+		distinct[f] = true
+	}
+	if len(distinct) < 40 {
+		t.Errorf("rand() gave only %d distinct values in 50 rows", len(distinct))
+	}
+	res2, err := evalFn(t, r, "rand", []lit{L(10)}, 50, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res2.Release()
+	for i := 0; i < 50; i++ {
+		if v := readOut(res2, i); v.(float64) < 0 || v.(float64) >= 10 || v.(float64) != float64(int64(v.(float64))) {
+			t.Fatalf("rand(10) = %v", v)
+		}
 	}
 }

@@ -5,9 +5,10 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"hash/fnv"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -516,23 +517,47 @@ func kHashSHA256(_ *Context, v []value) value {
 	return stringValue(hex.EncodeToString(h[:]))
 }
 
-// kHash is a stable 64-bit hash (FNV-1a; ADX uses xxhash64, so values differ
-// from ADX), modulo the optional second argument.
+// kHash is hash(x[, mod]): XXH64 of the value as ADX hashes it (strings by
+// their UTF-8 bytes, datetimes and timespans by their 8-byte little-endian
+// ticks, integers as 8-byte longs, reals by their IEEE bits), optionally
+// modulo mod (taken on the unsigned hash, so the result is in [0, mod)).
 func kHash(_ *Context, v []value) value {
-	if v[0].isNull() {
+	x := v[0]
+	if x.isNull() {
 		return nullValue()
 	}
-	h := fnv.New64a()
-	h.Write([]byte(str(v[0])))
-	x := int64(h.Sum64() & (1<<63 - 1))
+	var buf [8]byte
+	var b []byte
+	switch x.t {
+	case kusto.DateTime:
+		binary.LittleEndian.PutUint64(buf[:], uint64(x.i/100+ticksEpoch))
+		b = buf[:]
+	case kusto.TimeSpan:
+		binary.LittleEndian.PutUint64(buf[:], uint64(x.i/100))
+		b = buf[:]
+	case kusto.Int, kusto.Long:
+		binary.LittleEndian.PutUint64(buf[:], uint64(x.i))
+		b = buf[:]
+	case kusto.Real:
+		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(x.f))
+		b = buf[:]
+	case kusto.Bool:
+		if x.b {
+			buf[0] = 1
+		}
+		b = buf[:1]
+	default:
+		b = []byte(x.s)
+	}
+	h := xxh64(b)
 	if len(v) > 1 {
 		m, ok := toLongValue(v[1])
-		if !ok || m <= 0 {
+		if v[1].isNull() || !ok || m <= 0 {
 			return nullValue()
 		}
-		x %= m
+		return longValue(int64(h % uint64(m)))
 	}
-	return longValue(x)
+	return longValue(int64(h))
 }
 
 func kIsASCII(_ *Context, v []value) value {

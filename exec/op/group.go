@@ -66,6 +66,10 @@ type Grouper struct {
 	null  int64 // group of the null key in the single-integer fast path, -1 if none
 	buf   []byte
 	n     uint32
+	// For 2 or 3 keys: each key value coded as an int64 (strings interned per
+	// column), the codes and a null mask form a fixed-size map key.
+	small   map[[4]int64]uint32
+	interns []map[string]int64
 }
 
 // NewGrouper makes a grouper for keys of the given types.
@@ -74,9 +78,18 @@ func NewGrouper(types []kusto.Type) *Grouper {
 	for i, t := range types {
 		g.keys[i].t = t
 	}
-	if len(types) == 1 && !g.keys[0].isStr() && types[0] != kusto.Real {
+	switch {
+	case len(types) == 1 && !g.keys[0].isStr() && types[0] != kusto.Real:
 		g.ints = make(map[int64]uint32)
-	} else {
+	case len(types) == 2 || len(types) == 3:
+		g.small = make(map[[4]int64]uint32)
+		g.interns = make([]map[string]int64, len(types))
+		for i := range types {
+			if g.keys[i].isStr() {
+				g.interns[i] = make(map[string]int64)
+			}
+		}
+	default:
 		g.m = make(map[string]uint32)
 	}
 	return g
@@ -182,6 +195,10 @@ func (g *Grouper) Assign(cols []arrow.Array, rows []int32, groups []uint32) {
 			return
 		}
 	}
+	if g.small != nil {
+		g.assignSmall(cols, ints, flts, rows, groups)
+		return
+	}
 	// A single string key: the string itself is the map key (the same as in
 	// the dictionary path above).
 	if len(cols) == 1 && g.keys[0].isStr() {
@@ -225,6 +242,83 @@ func (g *Grouper) Assign(cols []arrow.Array, rows []int32, groups []uint32) {
 		if !ok {
 			id = g.n
 			g.m[string(buf)] = id
+			for i, c := range cols {
+				g.keys[i].add(c, ints[i], flts[i], int(r))
+			}
+			g.n++
+		}
+		groups[j] = id
+	}
+}
+
+// intern codes the string keys of column i for the listed rows.
+func (g *Grouper) intern(i int, c arrow.Array, rows []int32, codes []int64) {
+	m := g.interns[i]
+	code := func(s string) int64 {
+		id, ok := m[s]
+		if !ok {
+			id = int64(len(m))
+			m[strings.Clone(s)] = id
+		}
+		return id
+	}
+	if d, ok := c.(*array.Dictionary); ok && d.NullN() == 0 {
+		dict := d.Dictionary()
+		per := make([]int64, dict.Len())
+		for k := range per {
+			per[k] = -1
+		}
+		for _, r := range rows {
+			ix := d.GetValueIndex(int(r))
+			if per[ix] < 0 {
+				per[ix] = code(eval.StringAt(dict, ix))
+			}
+			codes[r] = per[ix]
+		}
+		return
+	}
+	for _, r := range rows {
+		codes[r] = code(eval.StringAt(c, int(r)))
+	}
+}
+
+// assignSmall groups by 2 or 3 keys coded as int64s.
+func (g *Grouper) assignSmall(cols []arrow.Array, ints [][]int64, flts [][]float64, rows []int32, groups []uint32) {
+	n := 0
+	for _, r := range rows {
+		n = max(n, int(r)+1)
+	}
+	codes := make([][]int64, len(cols))
+	nullable := make([]bool, len(cols))
+	for i, c := range cols {
+		switch {
+		case g.keys[i].isStr():
+			codes[i] = make([]int64, n)
+			g.intern(i, c, rows, codes[i])
+		case g.keys[i].t == kusto.Real:
+			codes[i] = make([]int64, n)
+			for _, r := range rows {
+				codes[i][r] = int64(math.Float64bits(flts[i][r]))
+			}
+			nullable[i] = c.NullN() > 0
+		default:
+			codes[i] = ints[i]
+			nullable[i] = c.NullN() > 0
+		}
+	}
+	for j, r := range rows {
+		var key [4]int64
+		for i := range cols {
+			if nullable[i] && cols[i].IsNull(int(r)) {
+				key[3] |= 1 << i
+				continue
+			}
+			key[i] = codes[i][r]
+		}
+		id, ok := g.small[key]
+		if !ok {
+			id = g.n
+			g.small[key] = id
 			for i, c := range cols {
 				g.keys[i].add(c, ints[i], flts[i], int(r))
 			}

@@ -321,6 +321,7 @@ type scratch struct {
 	offs  []int32
 	bools []bool
 	found []bool
+	inner *scratch // for a nested matcher while this one is in use
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -561,19 +562,14 @@ func (m *Matcher) hasMany(row []byte, sc *scratch) bool {
 		if all && sc.found[m.punctI[k]] {
 			continue
 		}
-		if p.matchRowNoScratchConflict(row) && mark(m.punctI[k]) {
+		if sc.inner == nil {
+			sc.inner = new(scratch) // the caller's scratch holds the folded value
+		}
+		if p.matchRow(row, sc.inner) && mark(m.punctI[k]) {
 			return true
 		}
 	}
 	return false
-}
-
-// matchRowNoScratchConflict matches with its own scratch (the caller's is busy).
-func (m *Matcher) matchRowNoScratchConflict(row []byte) bool {
-	sc := getScratch()
-	r := m.matchRow(row, sc)
-	putScratch(sc)
-	return r
 }
 
 func runeLen(s []byte, i int) int {

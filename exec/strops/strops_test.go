@@ -353,19 +353,23 @@ func TestNoAllocs(t *testing.T) {
 	a := buildStrings(vals, nil)
 	defer a.Release()
 	out := make([]bool, len(vals))
+	allowed := 0.0
+	if raceEnabled {
+		allowed = 4 // pooled scratch dropped by the race runtime
+	}
 	for _, op := range []string{"contains", "has", "=~", "in~", "has_any", "startswith"} {
 		m, _ := Compile(op, "example", "other")
 		if !op2multi(op) {
 			m, _ = Compile(op, "example")
 		}
 		m.Eval(a, out) // warm the pool
-		if n := testing.AllocsPerRun(20, func() { m.Eval(a, out) }); n > 0 {
+		if n := testing.AllocsPerRun(20, func() { m.Eval(a, out) }); n > allowed {
 			t.Errorf("%s: %v allocations per Eval", op, n)
 		}
 	}
 	many, _ := Compile("has_any", manyDomains...)
 	many.Eval(a, out)
-	if n := testing.AllocsPerRun(20, func() { many.Eval(a, out) }); n > 0 {
+	if n := testing.AllocsPerRun(20, func() { many.Eval(a, out) }); n > allowed {
 		t.Errorf("has_any with many needles: %v allocations per Eval", n)
 	}
 }

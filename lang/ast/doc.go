@@ -5,4 +5,9 @@
 // Names and types are not resolved here: the binder (lang.Bind) records what each
 // name means and the type of each expression in a lang.Info, keyed by node, the way
 // go/types annotates go/ast.
+//
+// Format and FormatScript print a tree as canonical KQL (parsing the output
+// gives back the same tree, positions and literal spellings aside); Clone
+// deep-copies a tree (the binder expands each call of a user function from a
+// private copy of its body).
 package ast

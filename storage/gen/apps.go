@@ -11,8 +11,10 @@ type App struct {
 }
 
 // BuiltinApps is the small built-in list of real cloud apps and their hosts,
-// used when Config.Apps is empty, most popular first. Dropbox and Figma are not
-// in it: they are reserved for the planted stories.
+// used when Config.Apps is empty, most popular first. Figma is not in it: it is
+// reserved for the planted rare-app story. Dropbox is an ordinary popular app
+// (the seed hunting query looks for it); the exfiltration story adds its
+// night-time uploads on top.
 var BuiltinApps = []App{
 	{"Microsoft 365", []string{"www.office.com", "login.microsoftonline.com", "outlook.office365.com", "substrate.office.com", "officecdn.microsoft.com"}},
 	{"Google", []string{"www.google.com", "google.com", "apis.google.com", "fonts.googleapis.com", "www.gstatic.com", "accounts.google.com"}},
@@ -26,6 +28,7 @@ var BuiltinApps = []App{
 	{"Google Drive", []string{"drive.google.com", "docs.google.com"}},
 	{"Slack", []string{"slack.com", "app.slack.com", "files.slack.com", "a.slack-edge.com"}},
 	{"Zoom", []string{"zoom.us", "us02web.zoom.us", "zoom.com"}},
+	{"Dropbox", []string{"www.dropbox.com", "dropbox.com", "dl.dropboxusercontent.com", "api.dropboxapi.com", "cfl.dropboxstatic.com"}},
 	{"Amazon", []string{"www.amazon.com", "m.media-amazon.com", "images-na.ssl-images-amazon.com"}},
 	{"Facebook", []string{"www.facebook.com", "static.xx.fbcdn.net"}},
 	{"GitHub", []string{"github.com", "api.github.com", "raw.githubusercontent.com", "objects.githubusercontent.com", "github.githubassets.com"}},
@@ -57,6 +60,8 @@ var BuiltinApps = []App{
 	{"TikTok", []string{"www.tiktok.com", "v16-webapp.tiktok.com"}},
 	{"Proton Mail", []string{"mail.proton.me", "account.proton.me"}},
 	{"MEGA", []string{"mega.nz", "g.api.mega.co.nz"}},
+	{"WeTransfer", []string{"wetransfer.com", "www.wetransfer.com", "storm-eu-west-1.wetransfer.net"}},
+	{"Box", []string{"app.box.com", "box.com", "dl.boxcloud.com"}},
 	{"Yandex", []string{"yandex.ru", "mc.yandex.ru"}},
 	{"Baidu", []string{"www.baidu.com"}},
 	{"TeraBox", []string{"www.terabox.com"}},
@@ -71,9 +76,9 @@ var (
 	figmaHosts         = []string{"www.figma.com", "static.figma.com", "api.figma.com"}
 )
 
-// storyDomains are the registrable domains of the story apps: hosts under them
-// are dropped from Config.Apps.
-var storyDomains = []string{"dropbox.com", "dropboxapi.com", "dropboxusercontent.com", "dropboxstatic.com", "db.tt", "figma.com"}
+// storyDomains are the registrable domains of the rare-app story: hosts under
+// them are dropped from Config.Apps, so only the story's department uses it.
+var storyDomains = []string{"figma.com"}
 
 // WithCatalog returns BuiltinApps (the popular head, in order) followed by the
 // apps of extra that are not among them (compared by name, ignoring case), so

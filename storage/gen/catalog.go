@@ -100,7 +100,7 @@ func (d *dayWriter) failed() error {
 }
 
 // WriteCatalog generates the dataset of cfg into the storage catalog: one
-// writer per inventory table and opts.Writers parallel writers for
+// writer goroutine per inventory table and opts.Writers parallel writers for
 // DeviceNetworkEvents (a day always goes to the same one). DeviceNetworkEvents
 // days are committed as they complete, the rest at the end (or everything every
 // opts.CommitRows rows). On error the uncommitted rows are thrown away;
@@ -116,65 +116,81 @@ func WriteCatalog(ctx context.Context, cfg Config, cat *storage.Catalog, opts Ca
 		}
 		return &dayWriter{w: w, commitN: opts.CommitRows}, nil
 	}
+	start := func(d *dayWriter) {
+		d.ch = make(chan arrow.RecordBatch, 2)
+		d.done = make(chan struct{})
+		go d.run()
+	}
+	// Every writer runs in its own goroutine, so writing the inventory tables
+	// overlaps with generating and writing DeviceNetworkEvents.
 	inventory := map[string]*dayWriter{}
 	net := make([]*dayWriter, opts.Writers)
 	for i := range net {
 		if net[i], err = newWriter("DeviceNetworkEvents"); err != nil {
 			return res, fmt.Errorf("gen: %w", err)
 		}
-		net[i].ch = make(chan arrow.RecordBatch, 2)
 		net[i].perDay = true
-		net[i].done = make(chan struct{})
-		go net[i].run()
+	}
+	for _, d := range net {
+		start(d)
+	}
+	all := func() []*dayWriter {
+		out := append([]*dayWriter(nil), net...)
+		for _, table := range Tables {
+			if d, ok := inventory[table]; ok {
+				out = append(out, d)
+			}
+		}
+		return out
 	}
 	var closeOnce sync.Once
-	closeNet := func() {
+	closeAll := func() {
 		closeOnce.Do(func() {
-			for _, d := range net {
+			ws := all()
+			for _, d := range ws {
 				close(d.ch)
 			}
-			for _, d := range net {
+			for _, d := range ws {
 				<-d.done
 			}
 		})
 	}
 	defer func() {
-		closeNet()
+		closeAll()
 		if err != nil {
-			for _, d := range append(net, mapValues(inventory)...) {
+			for _, d := range all() {
 				d.w.Abort()
 			}
 		}
 	}()
 
 	sink := SinkFunc(func(table string, rec arrow.RecordBatch) error {
+		var d *dayWriter
 		if table == "DeviceNetworkEvents" {
-			d := net[int(firstDay(rec))%len(net)]
-			if err := d.failed(); err != nil {
-				return err
-			}
-			rec.Retain()
-			d.ch <- rec
-			return nil
-		}
-		d, ok := inventory[table]
-		if !ok {
+			d = net[int(firstDay(rec))%len(net)]
+		} else if d = inventory[table]; d == nil {
 			var err error
 			if d, err = newWriter(table); err != nil {
 				return err
 			}
+			start(d)
 			inventory[table] = d
 		}
-		return d.write(rec)
+		if err := d.failed(); err != nil {
+			return err
+		}
+		rec.Retain()
+		d.ch <- rec
+		return nil
 	})
 	sum, err := Generate(ctx, cfg, sink)
 	res.Summary = sum
-	closeNet()
+	closeAll()
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
-	for _, d := range net {
+	for _, d := range all() {
 		if err := d.failed(); err != nil {
 			errs = append(errs, fmt.Errorf("gen: %w", err))
 		}
@@ -182,13 +198,7 @@ func WriteCatalog(ctx context.Context, cfg Config, cat *storage.Catalog, opts Ca
 	if len(errs) > 0 {
 		return res, errors.Join(errs...)
 	}
-	all := net
-	for _, table := range Tables {
-		if d, ok := inventory[table]; ok {
-			all = append(all, d)
-		}
-	}
-	for _, d := range all {
+	for _, d := range all() {
 		if d.pending > 0 {
 			if err := d.commit(); err != nil {
 				return res, fmt.Errorf("gen: %w", err)
@@ -200,14 +210,6 @@ func WriteCatalog(ctx context.Context, cfg Config, cat *storage.Catalog, opts Ca
 		return res, fmt.Errorf("gen: %w", err)
 	}
 	return res, nil
-}
-
-func mapValues(m map[string]*dayWriter) []*dayWriter {
-	out := make([]*dayWriter, 0, len(m))
-	for _, d := range m {
-		out = append(out, d)
-	}
-	return out
 }
 
 // firstDay returns the UTC day number of a batch's first Timestamp (0 when it

@@ -36,6 +36,12 @@ func TestWriteCatalog(t *testing.T) {
 		if _, ok := cat.Table(table); !ok {
 			t.Errorf("catalog has no %s", table)
 		}
+		for _, d := range days {
+			files, _ := filepath.Glob(filepath.Join(d, "*.parquet"))
+			if len(files) != 1 {
+				t.Errorf("%s: %d files, want one per day", d, len(files))
+			}
+		}
 	}
 	var rows int64
 	sc, err := cat.Scan(context.Background(), storage.ScanSpec{Table: "DeviceNetworkEvents", Columns: []string{"RemoteUrl"}})

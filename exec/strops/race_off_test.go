@@ -1,0 +1,5 @@
+//go:build !race
+
+package strops
+
+const raceEnabled = false
