@@ -30,6 +30,9 @@ type Options struct {
 	Now func() time.Time
 	// User names the actor recorded in audit trails of state-changing commands.
 	User string
+	// OwnHosts are prowl's own endpoints (the host `prowl serve` answers on);
+	// discovery never emits block indicators for them.
+	OwnHosts []string
 }
 
 // Params are the values of declared query parameters, as KQL literal text or
@@ -88,6 +91,7 @@ type DB struct {
 	catalog *storage.Catalog
 	engine  *exec.Engine
 	funcs   *fn.Registry
+	disc    *discovery.Service
 }
 
 // Open opens (or starts) the data directory dir. An empty dir gives an
@@ -122,12 +126,21 @@ func Open(dir string, opts *Options) (*DB, error) {
 		if opts.User != "" {
 			dopts = append(dopts, discovery.WithActor(opts.User))
 		}
-		if _, err := discovery.Install(db.engine, dir, dopts...); err != nil {
+		if len(opts.OwnHosts) > 0 {
+			dopts = append(dopts, discovery.WithOwnHosts(opts.OwnHosts...))
+		}
+		svc, err := discovery.Install(db.engine, dir, dopts...)
+		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", dir, err)
 		}
+		db.disc = svc
 	}
 	return db, nil
 }
+
+// Discovery returns the cloud-discovery service of the data directory (app
+// catalog, tags, indicators, policies), or nil for an in-memory DB.
+func (db *DB) Discovery() *discovery.Service { return db.disc }
 
 // extQuery lets extensions (discovery) run queries.
 func (db *DB) extQuery(ctx context.Context, kql string) (*ext.Table, error) {

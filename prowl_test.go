@@ -369,3 +369,29 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("only %d of %d corpus queries ran", ok, len(files))
 	}
 }
+
+func TestDiscoveryServiceAndOwnHosts(t *testing.T) {
+	mem, err := Open("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	if mem.Discovery() != nil {
+		t.Errorf("in-memory DB has a discovery service")
+	}
+	db, err := Open(t.TempDir(), &Options{OwnHosts: []string{"prowl.corp.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := db.Discovery()
+	if svc == nil {
+		t.Fatal("Discovery() is nil for a data directory")
+	}
+	if _, reason, ok := svc.NeverBlock().Conflict("prowl.corp.example"); !ok {
+		t.Errorf("own host is not on the never-block list (reason %q)", reason)
+	}
+	if _, _, ok := svc.NeverBlock().Conflict("dropbox.com"); ok {
+		t.Errorf("dropbox.com is on the never-block list")
+	}
+}

@@ -72,6 +72,31 @@ func runProwl(ctx context.Context, db *prowl.DB, text string) (*answer, error) {
 	return a, nil
 }
 
+// drainProwl runs a query and reads every batch without rendering values (the
+// timed rounds: each engine delivers its whole result, nothing more).
+func drainProwl(ctx context.Context, db *prowl.DB, text string) error {
+	res, err := db.Query(ctx, text, nil)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	for res.Reader.Next() {
+	}
+	return res.Reader.Err()
+}
+
+// drainDuck runs a query and steps through every row without scanning it.
+func drainDuck(duck *sql.DB, text string) error {
+	rows, err := duck.Query(text)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return rows.Err()
+}
+
 func arrowValue(col arrow.Array, i int) string {
 	if d, ok := col.(*array.Dictionary); ok {
 		if d.IsNull(i) {

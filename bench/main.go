@@ -36,11 +36,12 @@ func main() {
 		sqlDir    = flag.String("sql", "", "folder of the SQL twins (default: the -queries folder)")
 		genArgs   = flag.String("gen", "", "extra `prowl gen` flags for the dataset, e.g. \"--seed 7 --end 2026-01-01 --devices 50 --users 80\"")
 		crossOnly = flag.Bool("check", false, "only compare answers (one run each), no timing table")
+		golden    = flag.Bool("golden", false, "use the golden dataset of ../golden_test.go (generated in-process; -rows and -gen are ignored)")
 	)
 	flag.Parse()
 	cfg := config{
 		dataDir: *dataDir, rows: *rows, prowlBin: *prowlBin, rounds: *rounds, out: *out, only: *only,
-		queryDir: *queryDir, sqlDir: *sqlDir, genArgs: strings.Fields(*genArgs), threads: *duckThr, checkOnly: *crossOnly,
+		queryDir: *queryDir, sqlDir: *sqlDir, genArgs: strings.Fields(*genArgs), threads: *duckThr, checkOnly: *crossOnly, golden: *golden,
 	}
 	if cfg.sqlDir == "" {
 		cfg.sqlDir = cfg.queryDir
@@ -56,12 +57,17 @@ type config struct {
 	genArgs                                        []string
 	rows                                           int64
 	rounds, threads                                int
-	checkOnly                                      bool
+	checkOnly, golden                              bool
 }
 
 func run(cfg config) error {
 	dataDir, rows, rounds, threads, checkOnly := cfg.dataDir, cfg.rows, cfg.rounds, cfg.threads, cfg.checkOnly
-	if err := ensureData(dataDir, rows, cfg.prowlBin, cfg.genArgs); err != nil {
+	ctx := context.Background()
+	if cfg.golden {
+		if err := ensureGolden(ctx, dataDir); err != nil {
+			return err
+		}
+	} else if err := ensureData(dataDir, rows, cfg.prowlBin, cfg.genArgs); err != nil {
 		return err
 	}
 	queries, err := loadQueries(cfg.queryDir, cfg.sqlDir, cfg.only)
@@ -71,7 +77,6 @@ func run(cfg config) error {
 	if len(queries) == 0 {
 		return fmt.Errorf("no queries in %s", cfg.queryDir)
 	}
-	ctx := context.Background()
 	// One clock for both engines, so ago() in KQL and {{NOW}} in SQL cut at the
 	// same instant however long the queries take.
 	now := time.Now().UTC().Truncate(time.Second)
@@ -321,13 +326,13 @@ func measure(ctx context.Context, db *prowl.DB, duck *sql.DB, q query, rounds in
 		runtime.GC()
 		stopPeak := watchPeak()
 		start := time.Now()
-		if _, err := runProwl(ctx, db, q.kql); err != nil {
+		if err := drainProwl(ctx, db, q.kql); err != nil {
 			return r, err
 		}
 		pt = append(pt, time.Since(start))
 		r.peak = max(r.peak, stopPeak())
 		start = time.Now()
-		if _, err := runDuck(duck, q.sql); err != nil {
+		if err := drainDuck(duck, q.sql); err != nil {
 			return r, err
 		}
 		dt = append(dt, time.Since(start))

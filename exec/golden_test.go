@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,10 +13,13 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/prowl-hunt/prowl/exec/eval"
+	"github.com/prowl-hunt/prowl/kusto"
+	"github.com/prowl-hunt/prowl/kusto/karrow"
 	"github.com/prowl-hunt/prowl/storage"
-	"github.com/prowl-hunt/prowl/storage/gen"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -66,20 +70,87 @@ func generated(t *testing.T) *storage.Catalog {
 			genErr = err
 			return
 		}
-		cat, err := storage.Open(dir)
-		if err != nil {
-			genErr = err
-			return
-		}
-		cfg := gen.Config{Rows: 20_000, Days: 3, Devices: 20, Users: 30, TailDomains: 200, BatchRows: 2048,
-			End: time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)}
-		_, genErr = gen.WriteCatalog(context.Background(), cfg, cat, gen.CatalogOptions{Writer: storage.WriterOptions{RowGroupRows: 2048}})
-		genCat = cat
+		genCat, genErr = writeFixture(dir)
 	})
 	if genErr != nil {
 		t.Fatalf("generate: %v", genErr)
 	}
 	return genCat
+}
+
+// writeFixture writes a small deterministic dataset (3 days of
+// DeviceNetworkEvents, DeviceInfo) with its own generator, so the golden
+// answers depend only on the engine and the storage writer.
+func writeFixture(dir string) (*storage.Catalog, error) {
+	cat, err := storage.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	const rows, devices = 20_000, 20
+	end := time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)
+	start := end.Add(-72 * time.Hour)
+	seed := uint64(42)
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 33) % uint64(n))
+	}
+	urls := []string{"login.microsoftonline.com", "outlook.office365.com", "teams.microsoft.com", "www.office.com",
+		"https://content.dropboxapi.com/download/setup.exe", "api.dropboxapi.com", "www.dropbox.com", "github.com",
+		"wetransfer.com", "", "updates.example.org", "cdn.example.net/path?q=1"}
+	actions := []string{"ConnectionSuccess", "ConnectionFailed", "ConnectionRequest", "ConnectionFound"}
+	procs := []string{"chrome.exe", "msedge.exe", "svchost.exe", "OneDrive.exe", "teams.exe"}
+	ports := []int64{443, 443, 443, 80, 8080, 53}
+	netSchema := kusto.Schema{{Name: "Timestamp", Type: kusto.DateTime}, {Name: "DeviceId", Type: kusto.String}, {Name: "DeviceName", Type: kusto.String},
+		{Name: "ActionType", Type: kusto.String}, {Name: "RemoteUrl", Type: kusto.String}, {Name: "RemotePort", Type: kusto.Int},
+		{Name: "InitiatingProcessFileName", Type: kusto.String}, {Name: "BytesSent", Type: kusto.Long}}
+	ts := make([]int64, rows)
+	ids, names, acts, rurls, pnames := make([]string, rows), make([]string, rows), make([]string, rows), make([]string, rows), make([]string, rows)
+	rports, bytes := make([]int64, rows), make([]int64, rows)
+	portValid := make([]bool, rows)
+	for i := range ts {
+		d := next(devices)
+		// uneven days: the last day has a third of the traffic
+		ts[i] = start.Add(time.Duration(next(60*60*60)) * time.Second).UnixNano()
+		ids[i] = fmt.Sprintf("dev%02d", d)
+		names[i] = fmt.Sprintf("host-%02d.corp.contoso.com", d)
+		acts[i] = actions[next(len(actions))]
+		rurls[i] = urls[(next(len(urls))+d)%len(urls)]
+		rports[i], portValid[i] = ports[next(len(ports))], next(50) != 0
+		pnames[i] = procs[next(len(procs))]
+		bytes[i] = int64(next(2_000_000))
+	}
+	net := array.NewRecordBatch(karrow.Schema(netSchema), []arrow.Array{
+		eval.NewInts(kusto.DateTime, ts, nil), eval.NewStrings(ids), eval.NewStrings(names), eval.NewStrings(acts),
+		eval.NewStrings(rurls), eval.NewInts(kusto.Int, rports, portValid), eval.NewStrings(pnames), eval.NewInts(kusto.Long, bytes, nil),
+	}, rows)
+	infoSchema := kusto.Schema{{Name: "Timestamp", Type: kusto.DateTime}, {Name: "DeviceId", Type: kusto.String}, {Name: "OSPlatform", Type: kusto.String}}
+	var its []int64
+	var iids, oss []string
+	platforms := []string{"Windows10", "Windows11", "Linux", "macOS"}
+	for day := 0; day < 3; day++ {
+		for d := 0; d < devices; d++ {
+			its = append(its, start.Add(time.Duration(day)*24*time.Hour).UnixNano())
+			iids = append(iids, fmt.Sprintf("dev%02d", d))
+			oss = append(oss, platforms[d%len(platforms)])
+		}
+	}
+	info := array.NewRecordBatch(karrow.Schema(infoSchema), []arrow.Array{eval.NewInts(kusto.DateTime, its, nil), eval.NewStrings(iids), eval.NewStrings(oss)}, int64(len(its)))
+	for table, rec := range map[string]arrow.RecordBatch{"DeviceNetworkEvents": net, "DeviceInfo": info} {
+		w, err := cat.NewWriter(table, storage.WriterOptions{RowGroupRows: 2048})
+		if err != nil {
+			return nil, err
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+		if _, err := w.Commit(); err != nil {
+			return nil, err
+		}
+	}
+	if err := cat.Refresh(); err != nil {
+		return nil, err
+	}
+	return cat, nil
 }
 
 // TestGolden runs testdata/golden/*.kql over a small generated dataset and

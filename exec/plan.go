@@ -9,7 +9,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 
-	"github.com/prowl-hunt/prowl/exec/agg"
 	"github.com/prowl-hunt/prowl/exec/eval"
 	"github.com/prowl-hunt/prowl/exec/fn"
 	"github.com/prowl-hunt/prowl/exec/op"
@@ -569,96 +568,6 @@ func (p *planner) sortKeys(keys []*ast.SortKey) ([]op.SortKey, error) {
 	return out, nil
 }
 
-func (p *planner) summarize(in op.Operator, v *ast.Summarize, out kusto.Schema) (op.Operator, error) {
-	if p.e.cfg.Aggregates == nil {
-		return nil, errAt(v, "summarize: no aggregate functions are available")
-	}
-	inSchema := in.Schema()
-	var keys []eval.Expr
-	var keyNames []string
-	for _, ne := range v.By {
-		e, err := p.compile(ne.X)
-		if err != nil {
-			return nil, err
-		}
-		keys = append(keys, e)
-		keyNames = append(keyNames, p.info.Names[ne])
-	}
-	col := len(keys)
-	var calls []op.AggCall
-	var descr []string
-	for _, ne := range v.Aggs {
-		call, ok := unparen(ne.X).(*ast.Call)
-		var ci *lang.CallInfo
-		if ok {
-			ci = p.info.Calls[call]
-		}
-		if ci == nil || ci.Kind != lang.CallAggregate {
-			return nil, errAt(ne.X, "unsupported: summarize expressions must be a single aggregate call (compute with extend afterwards)")
-		}
-		ncols := 1
-		if names, multi := p.info.Multi[ne]; multi {
-			ncols = len(names)
-		}
-		spec := &agg.Spec{Name: ci.Name}
-		var args []eval.Expr
-		present := map[string]bool{}
-		for _, a := range call.Args {
-			if _, star := a.(*ast.Star); !star {
-				if id, ok := a.(*ast.Ident); ok {
-					present[id.Name] = true
-				}
-			}
-		}
-		for _, a := range call.Args {
-			if _, star := a.(*ast.Star); star {
-				if ci.Name == "count" {
-					continue
-				}
-				for i, c := range inSchema {
-					skip := present[c.Name]
-					for _, k := range keyNames {
-						skip = skip || k == c.Name
-					}
-					if !skip {
-						present[c.Name] = true
-						args = append(args, &eval.Column{Index: i, T: c.Type})
-					}
-				}
-				continue
-			}
-			e, err := p.compile(a)
-			if err != nil {
-				return nil, err
-			}
-			args = append(args, e)
-		}
-		for _, a := range args {
-			spec.Args = append(spec.Args, a.Type())
-			if k, ok := a.(*eval.Const); ok {
-				spec.Consts = append(spec.Consts, constValue(k))
-			} else {
-				spec.Consts = append(spec.Consts, nil)
-			}
-		}
-		if col+ncols > len(out) {
-			return nil, errAt(ne, "internal: summarize output mismatch")
-		}
-		for i := 0; i < ncols; i++ {
-			spec.Out = append(spec.Out, out[col+i].Type)
-		}
-		col += ncols
-		calls = append(calls, op.AggCall{Spec: spec, Args: args})
-		descr = append(descr, ast.Format(ne.X))
-	}
-	mode := ""
-	if _, ok := in.(*op.Parallel); ok {
-		mode = " (per-worker partial aggregation, merged)"
-	}
-	p.note("summarize %s by %s%s", strings.Join(descr, ", "), strings.Join(keyNames, ", "), mode)
-	return &op.Summarize{In: in, Keys: keys, Aggs: calls, Factory: p.e.cfg.Aggregates, Out: out, Ctx: p.ectx, Budget: p.budget}, nil
-}
-
 // constValue turns a constant into a Go value for agg.Spec.Consts.
 func constValue(k *eval.Const) any {
 	if !k.V.IsValid(0) {
@@ -1076,8 +985,8 @@ func (p *planner) print(x *ast.Print) (op.Operator, error) {
 	return &op.Values{Cols: out, Batches: []*eval.Batch{{Cols: cols, N: 1}}}, nil
 }
 
-const maxRangeRows = 100_000_000
-
+// rangeOp plans `range x from A to B step S`; the values are generated
+// lazily, a batch at a time (op.Range).
 func (p *planner) rangeOp(x *ast.Range) (op.Operator, error) {
 	out := p.schemaOf(x)
 	var vals [3]*eval.Const
@@ -1092,33 +1001,23 @@ func (p *planner) rangeOp(x *ast.Range) (op.Operator, error) {
 		}
 		vals[i] = k
 	}
-	t := out[0].Type
-	if t == kusto.Real {
-		from, to, step := eval.Floats(eval.Decode(vals[0].V))[0], eval.Floats(eval.Decode(vals[1].V))[0], eval.Floats(eval.Decode(vals[2].V))[0]
-		if step == 0 {
+	if len(out) != 1 {
+		return nil, errAt(x, "internal: range has %d columns", len(out))
+	}
+	if out[0].Type == kusto.Real {
+		r := &op.Range{Out: out, Real: true}
+		r.FFrom, r.FTo, r.FStep = eval.Floats(eval.Decode(vals[0].V))[0], eval.Floats(eval.Decode(vals[1].V))[0], eval.Floats(eval.Decode(vals[2].V))[0]
+		if r.FStep == 0 || r.FStep != r.FStep {
 			return nil, errAt(x.Step, "range step must not be 0")
 		}
-		var fs []float64
-		for v := from; (step > 0 && v <= to) || (step < 0 && v >= to); v += step {
-			fs = append(fs, v)
-			if len(fs) > maxRangeRows {
-				return nil, errAt(x, "range produces more than %d rows", maxRangeRows)
-			}
-		}
-		return &op.Values{Cols: out, Batches: []*eval.Batch{{Cols: []arrow.Array{eval.NewFloats(fs, nil)}, N: len(fs)}}}, nil
+		return r, nil
 	}
-	from, to, step := eval.Ints(eval.Decode(vals[0].V))[0], eval.Ints(eval.Decode(vals[1].V))[0], eval.Ints(eval.Decode(vals[2].V))[0]
-	if step == 0 {
+	r := &op.Range{Out: out}
+	r.From, r.To, r.Step = eval.Ints(eval.Decode(vals[0].V))[0], eval.Ints(eval.Decode(vals[1].V))[0], eval.Ints(eval.Decode(vals[2].V))[0]
+	if r.Step == 0 {
 		return nil, errAt(x.Step, "range step must not be 0")
 	}
-	var is []int64
-	for v := from; (step > 0 && v <= to) || (step < 0 && v >= to); v += step {
-		is = append(is, v)
-		if len(is) > maxRangeRows {
-			return nil, errAt(x, "range produces more than %d rows", maxRangeRows)
-		}
-	}
-	return &op.Values{Cols: out, Batches: []*eval.Batch{{Cols: []arrow.Array{eval.NewInts(t, is, nil)}, N: len(is)}}}, nil
+	return r, nil
 }
 
 var _ = strconv.Itoa

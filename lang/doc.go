@@ -23,13 +23,26 @@
 //
 // # Parser
 //
-// The lexer and the parser are hand-written (recursive descent over a token
-// slice), not participle: KQL's lexical traps (timespan suffixes, verbatim and
-// obfuscated strings, raw typed literals like datetime(2020-09-02T10:00Z)) and
-// its context-dependent keywords (operator names are ordinary identifiers,
-// hyphenated names like project-away, `!has`, `in~`) are simpler to get exactly
-// right by hand, and parse+bind of a 40-line hunting query stays well under a
-// millisecond. The parser recovers at ';' so each statement can report an error.
+// The lexer is participle/v2's stateful lexer (kqlLexer in plexer.go): one
+// rule per lexical form of KQL (white space and // comments, identifiers with
+// Unicode letters and $left/$right, quoted, verbatim @"" and obfuscated h""
+// strings, ```multi-line``` strings, hex, integer, real and timespan literals,
+// and punctuation, longest first), with an "AfterDot" state so that 1..5 and
+// a...5 lex as in Kusto. Go's regexp has no look-around, so lex does three
+// small fix-ups while converting participle tokens: "1." followed by a
+// non-name character is the real 1.; h/H directly before a string makes it an
+// obfuscated string; a typed literal name followed by raw text in parentheses
+// (datetime(2020-09-02T10:00Z), int(null)) becomes one token and the
+// participle lexer restarts after the ')'. String escapes, timespan units and
+// lexical errors are decoded and reported there too.
+//
+// The parser is hand-written recursive descent over that token slice, not a
+// participle grammar: KQL's keywords are context-dependent (operator names are
+// ordinary identifiers, hyphenated names like project-away need adjacency,
+// `!has`, `in~`), its error messages must name what was expected at the exact
+// position with suggestions, and it recovers at ';' so each statement can
+// report an error. Parse+bind of a 40-line hunting query stays under a
+// millisecond.
 //
 // What the parser guarantees:
 //   - Integer literals are long; `int(5)` is int. A minus applied to a long,

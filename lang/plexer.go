@@ -13,31 +13,35 @@ import (
 // kqlLexer is the participle stateful lexer for every lexical form of KQL.
 // Rules are tried in order and the first that matches wins, so longer forms
 // come before their prefixes. Go's regexp has no look-around, so the few
-// context rules are states or small fix-ups in plex:
+// context rules are states or small fix-ups in lex:
 //   - "AfterDot": right after '.' or '..' a '.' is punctuation, never the
 //     start of a number (1..5, a...5);
 //   - an integer followed by '.' and then something that is not '.', '[', a
-//     letter or a digit is the real "1." (plex merges the two tokens);
-//   - typed literals datetime(...) are one token only when the parenthesised
-//     text is raw literal text (no nested parentheses, commas, pipes; quotes
-//     only as one quoted string).
+//     letter or a digit is the real "1." (lex merges the two tokens);
+//   - h or H directly before a string makes it an obfuscated string (lex
+//     merges the name and the string);
+//   - a typed literal name followed by raw text in parentheses,
+//     datetime(2020-09-02T10:00Z), is one token (see typedLiteral): lex emits
+//     it and restarts the participle lexer after the ')'.
+//
+// The hottest rules (space, Ident, String, Punct) come first; every rule is
+// anchored, so a rule that cannot match fails at the first character.
 var kqlLexer = plexer.MustStateful(plexer.Rules{
 	"Root": {
-		{Name: "space", Pattern: `(?:[ \t\r\n\f\v]|\x{a0}|\x{200b}|\x{feff}|\x{2028})+`},
-		{Name: "comment", Pattern: `//[^\n]*`},
-		{Name: "Typed", Pattern: `(?:datetime|date|timespan|time|guid|uniqueid|int|int32|long|int64|real|double|bool|boolean|decimal)[ \t]*\(` +
-			`(?:[^()\n,|;\[{"']*|` + typedSpace + `*"[^()\n,|;\[{]*"` + typedSpace + `*|` + typedSpace + `*'[^()\n,|;\[{]*'` + typedSpace + `*)\)`},
-		{Name: "MLString", Pattern: "```(?s:.*?)```"},
-		{Name: "MLOpen", Pattern: "```(?s:.*)"},
-		{Name: "String", Pattern: `[hH]?(?:'(?:[^'\\\n]|\\[^\n])*'|"(?:[^"\\\n]|\\[^\n])*")`},
-		{Name: "Verbatim", Pattern: `[hH]?@(?:'(?:[^'\n]|'')*'?|"(?:[^"\n]|"")*"?)`},
-		{Name: "OpenString", Pattern: `[hH]?(?:'(?:[^'\\\n]|\\[^\n])*|"(?:[^"\\\n]|\\[^\n])*)\\?`},
+		{Name: "space", Pattern: `[ \t\r\n\f\v\x{a0}\x{200b}\x{feff}\x{2028}]+`},
 		{Name: "Ident", Pattern: `(?:[\p{L}_]|\$[a-zA-Z_])[\p{L}_0-9]*`},
+		{Name: "String", Pattern: `'(?:[^'\\\n]|\\[^\n])*'|"(?:[^"\\\n]|\\[^\n])*"`},
+		{Name: "comment", Pattern: `//[^\n]*`},
+		{Name: "Punct", Pattern: `[()\[\]{},;:|+\-*/%~?]|=[=~>]?|![=~]?|<[=>]?|>=?`},
 		{Name: "DotDot", Pattern: `\.\.`, Action: plexer.Push("AfterDot")},
 		{Name: "Hex", Pattern: `0[xX][0-9a-fA-F]*`},
 		{Name: "Number", Pattern: `(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?[a-zA-Z_]*`},
 		{Name: "Dot", Pattern: `\.`, Action: plexer.Push("AfterDot")},
-		{Name: "Punct", Pattern: `==|!=|=~|!~|<=|>=|<>|=>|[()\[\]{},;:|=<>+\-*/%!~?@]`},
+		{Name: "OpenString", Pattern: `(?:'(?:[^'\\\n]|\\[^\n])*|"(?:[^"\\\n]|\\[^\n])*)\\?`},
+		{Name: "Verbatim", Pattern: `@(?:'(?:[^'\n]|'')*'?|"(?:[^"\n]|"")*"?)`},
+		{Name: "At", Pattern: `@`},
+		{Name: "MLString", Pattern: "```(?s:.*?)```"},
+		{Name: "MLOpen", Pattern: "```(?s:.*)"},
 		{Name: "Bad", Pattern: `(?s:.)`},
 	},
 	"AfterDot": {
@@ -47,25 +51,22 @@ var kqlLexer = plexer.MustStateful(plexer.Rules{
 	},
 })
 
-// typedSpace is what strings.TrimSpace trims (but '\n', which ends a typed literal).
-const typedSpace = `[\t\v\f\r \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]`
-
 var kqlSym = kqlLexer.Symbols()
 
 var (
-	symTyped        = kqlSym["Typed"]
-	symMLString     = kqlSym["MLString"]
-	symMLOpen       = kqlSym["MLOpen"]
-	symString       = kqlSym["String"]
-	symVerbatim     = kqlSym["Verbatim"]
-	symOpenString   = kqlSym["OpenString"]
-	symIdent        = kqlSym["Ident"]
-	symDotDot       = kqlSym["DotDot"]
-	symHex          = kqlSym["Hex"]
-	symNumber       = kqlSym["Number"]
-	symDot          = kqlSym["Dot"]
-	symPunct        = kqlSym["Punct"]
-	symBad          = kqlSym["Bad"]
+	symMLString   = kqlSym["MLString"]
+	symMLOpen     = kqlSym["MLOpen"]
+	symString     = kqlSym["String"]
+	symVerbatim   = kqlSym["Verbatim"]
+	symOpenString = kqlSym["OpenString"]
+	symIdent      = kqlSym["Ident"]
+	symDotDot     = kqlSym["DotDot"]
+	symHex        = kqlSym["Hex"]
+	symNumber     = kqlSym["Number"]
+	symDot        = kqlSym["Dot"]
+	symPunct      = kqlSym["Punct"]
+	symAt         = kqlSym["At"]
+	symBad        = kqlSym["Bad"]
 )
 
 // typedLiteralNames are the names whose parenthesised argument is literal text
@@ -132,24 +133,25 @@ func lex(src string) ([]token, ErrorList) {
 		ls.errorf(off, "the query text is not valid UTF-8 (bad byte 0x%02x)", src[off])
 		return []token{{Kind: tEOF, Pos: ls.pos(off), End: off}}, ls.errs
 	}
-	lx, err := kqlLexer.LexString("", src)
-	if err != nil {
-		ls.errorf(0, "%v", err)
-		return []token{{Kind: tEOF, Pos: ls.pos(0), End: 0}}, ls.errs
-	}
 	toks := make([]token, 0, len(src)/4+2)
+	// the participle lexer runs over src[base:]; a typed literal restarts it
+	// after the literal's ')'
+	base, baseLine, baseCol := 0, 1, 1
+	lx, _ := kqlLexer.LexString("", src)
 	prevEnd := -1
 	for {
 		pt, err := lx.Next()
 		if err != nil {
 			// every input matches the Bad rule, so this cannot happen; report it honestly
-			off := pt.Pos.Offset
-			ls.errorf(off, "%v", err)
+			ls.errorf(base+pt.Pos.Offset, "%v", err)
 			toks = append(toks, token{Kind: tEOF, Pos: ls.pos(len(src)), End: len(src), Space: true})
 			break
 		}
-		start := pt.Pos.Offset
-		p := ast.Pos{Offset: start, Line: pt.Pos.Line, Col: pt.Pos.Column}
+		start := base + pt.Pos.Offset
+		p := ast.Pos{Offset: start, Line: baseLine + pt.Pos.Line - 1, Col: pt.Pos.Column}
+		if pt.Pos.Line == 1 {
+			p.Col += baseCol - 1
+		}
 		end := start + len(pt.Value)
 		t := token{Pos: p, End: end}
 		switch pt.Type {
@@ -157,15 +159,16 @@ func lex(src string) ([]token, ErrorList) {
 			t.Kind = tEOF
 		case symIdent:
 			t.Kind, t.Text = tIdent, pt.Value
-		case symTyped:
-			name, rest, _ := strings.Cut(pt.Value, "(")
-			name = strings.TrimRight(name, " \t")
-			raw := strings.TrimSpace(rest[:len(rest)-1])
-			if n := len(raw); n >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[n-1] == raw[0] {
-				raw = raw[1 : n-1]
+			if typedLiteralNames[pt.Value] {
+				if tt, ok := typedLiteral(src, pt.Value, p, end); ok {
+					t = tt
+					end = t.End
+					// restart the participle lexer after the literal
+					base, baseLine, baseCol = end, p.Line, p.Col+utf8.RuneCountInString(src[start:end])
+					lx, _ = kqlLexer.LexString("", src[end:])
+				}
 			}
-			t.Kind, t.Text, t.Raw = tTyped, name, raw
-		case symPunct, symDot, symDotDot:
+		case symPunct, symDot, symDotDot, symAt:
 			t.Kind, t.Text = tPunct, pt.Value
 			if pt.Type == symDot && len(toks) > 0 && start == prevEnd {
 				// "1." is a real unless '.', '[', a letter or a digit follows
@@ -183,12 +186,25 @@ func lex(src string) ([]token, ErrorList) {
 			}
 		case symNumber:
 			t = ls.number(pt.Value, p)
-		case symString, symOpenString:
+		case symString, symOpenString, symVerbatim:
+			// h"..." (an obfuscated string) lexes as the name h and a string
+			if len(toks) > 0 && start == prevEnd {
+				if last := &toks[len(toks)-1]; last.Kind == tIdent && (last.Text == "h" || last.Text == "H") {
+					t.Pos, start = last.Pos, last.Pos.Offset
+					toks = toks[:len(toks)-1]
+					if len(toks) > 0 {
+						prevEnd = toks[len(toks)-1].End
+					} else {
+						prevEnd = -1
+					}
+				}
+			}
 			t.Kind = tString
-			t.Text = ls.stringValue(pt.Value, start, false, pt.Type == symOpenString)
-		case symVerbatim:
-			t.Kind = tString
-			t.Text = ls.verbatimValue(pt.Value, start)
+			if pt.Type == symVerbatim {
+				t.Text = ls.verbatimValue(pt.Value, start)
+			} else {
+				t.Text = ls.stringValue(pt.Value, start, pt.Type == symOpenString)
+			}
 		case symMLString:
 			t.Kind, t.Text = tString, pt.Value[3:len(pt.Value)-3]
 		case symMLOpen:
@@ -214,6 +230,39 @@ func lex(src string) ([]token, ErrorList) {
 		}
 	}
 	return toks, ls.errs
+}
+
+// typedLiteral reads `name(raw text)` after a typed literal name ending at
+// off: the parenthesised text is raw literal text when it holds no nested
+// parentheses, commas, pipes, semicolons, brackets, braces or line breaks,
+// and quotes only around the whole text (datetime("2020-01-01")). Anything
+// else (dynamic(...), int(x + 1)) is left to the parser.
+func typedLiteral(src, name string, p ast.Pos, off int) (token, bool) {
+	i := off
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i >= len(src) || src[i] != '(' {
+		return token{}, false
+	}
+	j := i + 1
+	for j < len(src) && src[j] != ')' {
+		switch src[j] {
+		case '(', '\n', ',', '|', ';', '[', '{':
+			return token{}, false
+		}
+		j++
+	}
+	if j >= len(src) {
+		return token{}, false
+	}
+	raw := strings.TrimSpace(src[i+1 : j])
+	if n := len(raw); n >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[n-1] == raw[0] {
+		raw = raw[1 : n-1]
+	} else if strings.ContainsAny(raw, "\"'") {
+		return token{}, false
+	}
+	return token{Kind: tTyped, Text: name, Raw: raw, Pos: p, End: j + 1}, true
 }
 
 func allDigits(s string) bool {

@@ -7,12 +7,12 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 
+	"github.com/prowl-hunt/prowl/exec/fn/dyn"
 	"github.com/prowl-hunt/prowl/kusto"
 )
 
@@ -217,11 +217,11 @@ func (v *Values) AppendJSON(dst []byte, i int) []byte {
 		return v.appendInt(dst, int64(v.dur.Value(j)), true)
 	case kindDate32:
 		dst = append(dst, '"')
-		dst = appendDateTime(dst, int64(v.d32.Value(j))*86400e9)
+		dst = kusto.AppendDateTimeISO(dst, int64(v.d32.Value(j))*86400e9)
 		return append(dst, '"')
 	case kindDate64:
 		dst = append(dst, '"')
-		dst = appendDateTime(dst, int64(v.d64.Value(j))*1e6)
+		dst = kusto.AppendDateTimeISO(dst, int64(v.d64.Value(j))*1e6)
 		return append(dst, '"')
 	case kindString, kindLargeString, kindBinary:
 		s := v.rawString(i)
@@ -250,7 +250,7 @@ func (v *Values) appendInt(dst []byte, n int64, quote bool) []byte {
 		if quote {
 			dst = append(dst, '"')
 		}
-		dst = appendDateTime(dst, n*v.mul)
+		dst = kusto.AppendDateTimeISO(dst, n*v.mul)
 		if quote {
 			dst = append(dst, '"')
 		}
@@ -259,7 +259,7 @@ func (v *Values) appendInt(dst []byte, n int64, quote bool) []byte {
 		if quote {
 			dst = append(dst, '"')
 		}
-		dst = appendTimeSpan(dst, n*v.mul)
+		dst = kusto.AppendTimeSpan(dst, n*v.mul)
 		if quote {
 			dst = append(dst, '"')
 		}
@@ -293,9 +293,9 @@ func (v *Values) AppendText(dst []byte, i int) []byte {
 	case kindDuration:
 		return v.appendInt(dst, int64(v.dur.Value(j)), false)
 	case kindDate32:
-		return appendDateTime(dst, int64(v.d32.Value(j))*86400e9)
+		return kusto.AppendDateTimeISO(dst, int64(v.d32.Value(j))*86400e9)
 	case kindDate64:
-		return appendDateTime(dst, int64(v.d64.Value(j))*1e6)
+		return kusto.AppendDateTimeISO(dst, int64(v.d64.Value(j))*1e6)
 	case kindString, kindLargeString, kindBinary:
 		s := v.rawString(i)
 		if v.typ == kusto.Dynamic && s != "" {
@@ -310,17 +310,16 @@ func (v *Values) AppendText(dst []byte, i int) []byte {
 // appendFloatJSON appends a real as a JSON number, or as the strings Kusto uses
 // for the values JSON cannot hold.
 func appendFloatJSON(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, `"NaN"`...)
-	case math.IsInf(f, 1):
-		return append(dst, `"Infinity"`...)
-	case math.IsInf(f, -1):
-		return append(dst, `"-Infinity"`...)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		dst = append(dst, '"')
+		dst = appendFloatText(dst, f)
+		return append(dst, '"')
 	}
 	return strconv.AppendFloat(dst, f, 'g', -1, 64)
 }
 
+// appendFloatText appends the text of a real: NaN, Infinity and -Infinity for
+// the values that are not numbers.
 func appendFloatText(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
@@ -398,59 +397,9 @@ func isCompactJSON(s string) bool {
 	return !inStr && json.Valid([]byte(s))
 }
 
-const hexDigits = "0123456789abcdef"
-
 // AppendJSONString appends s as a quoted JSON string. Invalid UTF-8 becomes
-// U+FFFD; control characters are escaped.
-func AppendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		// U+2028 and U+2029 are valid JSON but break JavaScript line parsing.
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\u202`...)
-			dst = append(dst, hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// \ufffd; control characters, U+2028 and U+2029 are escaped (dyn.AppendString).
+func AppendJSONString(dst []byte, s string) []byte { return dyn.AppendString(dst, s) }
 
 // appendOtherJSON appends a value of an Arrow type with no Kusto counterpart
 // (lists, structs, small integers read from foreign files) using Arrow's own

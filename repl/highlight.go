@@ -6,10 +6,11 @@ type Span struct {
 	Kind       Kind
 }
 
-// Highlight returns the spans of text worth colouring: keywords, operator
-// names where an operator stands (after '|', or a leading union), strings,
-// numbers, comments and commands. An operator name used elsewhere (count()
-// in summarize) is left plain.
+// Highlight splits text into spans to colour by kind, covering all of it:
+// keywords, operator names where an operator stands (after '|', or a leading
+// union), strings, numbers, comments and commands; the rest is Ident, Punct
+// or Space. An operator name used elsewhere (count() in summarize) is an
+// Ident.
 func Highlight(text string) []Span {
 	toks := Tokenize(text)
 	out := make([]Span, 0, len(toks))
@@ -25,9 +26,6 @@ func Highlight(text string) []Span {
 			if t.Text == ";" {
 				first = true
 			}
-		}
-		if k == Space || k == Ident || k == Punct {
-			continue
 		}
 		out = append(out, Span{t.Start, t.End, k})
 	}

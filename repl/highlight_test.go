@@ -13,8 +13,18 @@ func TestHighlight(t *testing.T) {
 		Kind Kind
 	}
 	var got []span
+	end := 0
 	for _, s := range Highlight(src) {
-		got = append(got, span{src[s.Start:s.End], s.Kind})
+		if s.Start != end {
+			t.Fatalf("span %q starts at %d, want %d: spans must cover the text", src[s.Start:s.End], s.Start, end)
+		}
+		end = s.End
+		if s.Kind != Space && s.Kind != Ident && s.Kind != Punct {
+			got = append(got, span{src[s.Start:s.End], s.Kind})
+		}
+	}
+	if end != len(src) {
+		t.Fatalf("spans end at %d of %d", end, len(src))
 	}
 	want := []span{
 		{"summarize", Operator}, {"by", Keyword}, {"// n", Comment}, {"where", Operator},
@@ -25,7 +35,9 @@ func TestHighlight(t *testing.T) {
 	}
 	got = nil
 	for _, s := range Highlight("union A, B") {
-		got = append(got, span{"union A, B"[s.Start:s.End], s.Kind})
+		if s.Kind == Operator {
+			got = append(got, span{"union A, B"[s.Start:s.End], s.Kind})
+		}
 	}
 	if diff := cmp.Diff([]span{{"union", Operator}}, got); diff != "" {
 		t.Errorf("Highlight union (-want +got):\n%s", diff)

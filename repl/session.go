@@ -20,6 +20,16 @@ import (
 	"github.com/prowl-hunt/prowl/output"
 )
 
+// DefaultKeepBytes caps the memory of the last result kept.
+const DefaultKeepBytes = 256 << 20
+
+func (s *Session) keepBytes() int64 {
+	if s.KeepBytes > 0 {
+		return s.KeepBytes
+	}
+	return DefaultKeepBytes
+}
+
 // ShowRows is the most rows a result table shows on screen; #save exports
 // the rest.
 const ShowRows = 1000
@@ -40,6 +50,8 @@ type Session struct {
 	History *History
 	// KeepRows caps the rows kept of the last result (0 means DefaultKeepRows).
 	KeepRows int
+	// KeepBytes caps the memory they take (0 means DefaultKeepBytes).
+	KeepBytes int64
 
 	// Status, when set, shows that a query is running (a terminal).
 	Status io.Writer
@@ -58,6 +70,7 @@ type kept struct {
 	cols      kusto.Schema
 	batches   []arrow.RecordBatch
 	rows      int64 // rows kept
+	bytes     int64 // their size (buffers)
 	total     int64 // rows the result had
 	truncated bool
 }
@@ -439,7 +452,11 @@ func (s *Session) take(keep *kept, table output.Writer, rec arrow.RecordBatch, l
 	defer rec.Release()
 	n := rec.NumRows()
 	keep.total += n
-	if room := limit - keep.rows; room > 0 {
+	// keep a prefix of the rows: once one batch is left out, so is the rest
+	if size := recordBytes(rec); keep.truncated || keep.bytes+size > s.keepBytes() {
+		keep.truncated = true
+	} else if room := limit - keep.rows; room > 0 {
+		keep.bytes += size
 		if n > room {
 			keep.batches = append(keep.batches, rec.NewSlice(0, room))
 			keep.rows += room
@@ -513,4 +530,30 @@ func (s *Session) report(text string, err error) {
 	default:
 		fmt.Fprintf(s.Err, "prowl: %v\n", err)
 	}
+}
+
+// recordBytes is the size of the buffers behind rec (shared buffers of a
+// slice count whole).
+func recordBytes(rec arrow.RecordBatch) int64 {
+	var n int64
+	for _, col := range rec.Columns() {
+		n += dataBytes(col.Data())
+	}
+	return n
+}
+
+func dataBytes(d arrow.ArrayData) int64 {
+	var n int64
+	for _, b := range d.Buffers() {
+		if b != nil {
+			n += int64(b.Len())
+		}
+	}
+	for _, c := range d.Children() {
+		n += dataBytes(c)
+	}
+	if d.DataType().ID() == arrow.DICTIONARY {
+		n += dataBytes(d.Dictionary())
+	}
+	return n
 }

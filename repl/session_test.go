@@ -196,3 +196,14 @@ func TestSessionHistory(t *testing.T) {
 		t.Errorf("history file = %q", b)
 	}
 }
+
+func TestSessionKeepsBoundedBytes(t *testing.T) {
+	s, _, _ := newSession(t)
+	s.KeepBytes = 1 // nothing fits
+	if err := s.Run(context.Background(), "range x from 1 to 10 step 1"); err != nil {
+		t.Fatal(err)
+	}
+	if s.last == nil || s.last.rows != 0 || !s.last.truncated || s.last.total != 10 {
+		t.Errorf("kept %+v, want no rows of 10, truncated", s.last)
+	}
+}

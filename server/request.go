@@ -412,10 +412,8 @@ func optDuration(v any) (time.Duration, error) {
 		if d, err := time.ParseDuration(s); err == nil {
 			return d, nil
 		}
-		if strings.HasSuffix(s, "d") {
-			if n, err := strconv.ParseFloat(strings.TrimSuffix(s, "d"), 64); err == nil {
-				return time.Duration(n * float64(24*time.Hour)), nil
-			}
+		if ns, err := kusto.ParseTimeSpan(s); err == nil {
+			return time.Duration(ns), nil
 		}
 		return 0, fmt.Errorf("%q is not a timespan (want e.g. 00:10:00 or 10m)", v)
 	}

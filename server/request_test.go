@@ -27,6 +27,8 @@ func TestOptDuration(t *testing.T) {
 		"1.00:00:00": 24 * time.Hour,
 		"90s":        90 * time.Second,
 		"2d":         48 * time.Hour,
+		"1.5days":    36 * time.Hour,
+		"500ticks":   50 * time.Microsecond,
 	}
 	for in, want := range tests {
 		if got, err := optDuration(in); err != nil || got != want {

@@ -24,17 +24,7 @@ func (rc *reqCtx) writeV1(ctx context.Context, out *respWriter, st *stream, q *p
 		chunks++
 	}
 	n, _, err := st.writeRows(out, open, out.flush)
-	var failure *apiError
-	if err != nil {
-		failure = rc.classify(ctxErr(ctx, err), q.timeout)
-	}
-	var exc *apiError
-	switch {
-	case failure != nil:
-		exc = failure
-	case st.truncated:
-		exc = st.truncationError()
-	}
+	failure, exc := rc.streamErrors(ctx, st, q, err)
 	if exc != nil {
 		if n > 0 {
 			out.buf = append(out.buf, ',')
@@ -134,4 +124,18 @@ func (rc *reqCtx) writeV1(ctx context.Context, out *respWriter, st *stream, q *p
 func tableGUID(i int) string {
 	s := strconv.Itoa(i)
 	return "00000000-0000-0000-0000-" + "000000000000"[len(s):] + s
+}
+
+// streamErrors classifies how writing a result stream ended: failure is the
+// error that stopped it (nil when it ran to the end), and shown is what the
+// result table reports, which is the failure or else the truncation.
+func (rc *reqCtx) streamErrors(ctx context.Context, st *stream, q *parsedQuery, err error) (failure, shown *apiError) {
+	if err != nil {
+		failure = rc.classify(ctxErr(ctx, err), q.timeout)
+		return failure, failure
+	}
+	if st.truncated {
+		return nil, st.truncationError()
+	}
+	return nil, nil
 }

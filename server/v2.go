@@ -64,17 +64,7 @@ func (rc *reqCtx) writeV2(ctx context.Context, out *respWriter, st *stream, q *p
 		out.buf = append(out.buf, "]}\n"...)
 	}
 
-	var failure *apiError
-	if err != nil {
-		failure = rc.classify(ctxErr(ctx, err), q.timeout)
-	}
-	var tableErr *apiError
-	switch {
-	case failure != nil:
-		tableErr = failure
-	case st.truncated:
-		tableErr = st.truncationError()
-	}
+	failure, tableErr := rc.streamErrors(ctx, st, q, err)
 	if q.fragment {
 		out.buf = append(out.buf, `,{"FrameType":"TableCompletion","TableId":`+tableID+`,"RowCount":`...)
 		out.buf = strconv.AppendInt(out.buf, n, 10)

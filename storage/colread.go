@@ -47,6 +47,8 @@ type colReader struct {
 	dictArrExt *array.String      // dictArr plus a trailing "" (for nulls), built lazily
 
 	scratch []byte // gathered values of dictionary-encoded non-string pages
+
+	pool *bufPool // output buffers; nil allocates with make
 }
 
 func newColReader(name string, out kusto.Type, fc *fileColumn, cc parquet.ColumnChunk) (*colReader, error) {
@@ -333,14 +335,18 @@ func missingArray(t kusto.Type, n int) arrow.Array {
 	return array.MakeArrayOfNull(memory.DefaultAllocator, karrow.DataType(t), n)
 }
 
-func fixedArray(dt arrow.DataType, n int, v *validity, data []byte) arrow.Array {
-	ad := array.NewData(dt, n, []*memory.Buffer{v.buffer(), memory.NewBufferBytes(data)}, nil, v.nulls, 0)
+// fixedArray wraps data (from r.pool) and the validity bitmap as an array.
+func (r *colReader) fixedArray(dt arrow.DataType, n int, v *validity, data []byte) arrow.Array {
+	buf := r.pool.buffer(data)
+	ad := array.NewData(dt, n, []*memory.Buffer{v.buffer(), buf}, nil, v.nulls, 0)
+	buf.Release()
 	defer ad.Release()
 	return array.MakeFromData(ad)
 }
 
 func (r *colReader) readBool(n int) (arrow.Array, error) {
-	out := make([]byte, bitutil.BytesForBits(int64(n)))
+	out := r.pool.Allocate(int(bitutil.BytesForBits(int64(n))))
+	clear(out)
 	v := validity{n: n}
 	for filled := 0; filled < n; {
 		k, defs, v0, err := r.span(n - filled)
@@ -361,15 +367,16 @@ func (r *colReader) readBool(n int) (arrow.Array, error) {
 		}
 		filled += k
 	}
-	return fixedArray(arrow.FixedWidthTypes.Boolean, n, &v, out), nil
+	return r.fixedArray(arrow.FixedWidthTypes.Boolean, n, &v, out), nil
 }
 
 func (r *colReader) readInt32(n int) (arrow.Array, error) {
-	out := make([]int32, n)
+	out, raw := r.pool.int32s(n)
 	v := validity{n: n}
 	for filled := 0; filled < n; {
 		k, defs, v0, err := r.span(n - filled)
 		if err != nil {
+			r.pool.Free(raw)
 			return nil, err
 		}
 		dst := out[filled : filled+k]
@@ -385,6 +392,7 @@ func (r *colReader) readInt32(n int) (arrow.Array, error) {
 						dst[i] = src[j]
 						j++
 					} else {
+						dst[i] = 0
 						v.setNull(filled + i)
 					}
 				}
@@ -393,6 +401,7 @@ func (r *colReader) readInt32(n int) (arrow.Array, error) {
 			j := v0
 			for i := 0; i < k; i++ {
 				if defs != nil && defs[i] != r.maxDef {
+					dst[i] = 0
 					v.setNull(filled + i)
 					continue
 				}
@@ -404,6 +413,7 @@ func (r *colReader) readInt32(n int) (arrow.Array, error) {
 				}
 				j++
 				if x < math.MinInt32 || x > math.MaxInt32 {
+					r.pool.Free(raw)
 					return nil, fmt.Errorf("column %s: value %d does not fit the column type int", r.name, x)
 				}
 				dst[i] = int32(x)
@@ -411,7 +421,7 @@ func (r *colReader) readInt32(n int) (arrow.Array, error) {
 		}
 		filled += k
 	}
-	return fixedArray(arrow.PrimitiveTypes.Int32, n, &v, arrow.Int32Traits.CastToBytes(out)), nil
+	return r.fixedArray(arrow.PrimitiveTypes.Int32, n, &v, raw), nil
 }
 
 func (r *colReader) readInt64(n int) (arrow.Array, error) {
@@ -422,7 +432,7 @@ func (r *colReader) readInt64(n int) (arrow.Array, error) {
 	case kusto.TimeSpan:
 		dt = karrow.DurationType
 	}
-	out := make([]int64, n)
+	out, raw := r.pool.int64s(n)
 	v := validity{n: n}
 	unit := r.fc.unit
 	if unit == 0 {
@@ -431,6 +441,7 @@ func (r *colReader) readInt64(n int) (arrow.Array, error) {
 	for filled := 0; filled < n; {
 		k, defs, v0, err := r.span(n - filled)
 		if err != nil {
+			r.pool.Free(raw)
 			return nil, err
 		}
 		dst := out[filled : filled+k]
@@ -451,6 +462,7 @@ func (r *colReader) readInt64(n int) (arrow.Array, error) {
 						dst[i] = src[j] * unit
 						j++
 					} else {
+						dst[i] = 0
 						v.setNull(filled + i)
 					}
 				}
@@ -460,6 +472,7 @@ func (r *colReader) readInt64(n int) (arrow.Array, error) {
 			j := v0
 			for i := 0; i < k; i++ {
 				if defs != nil && defs[i] != r.maxDef {
+					dst[i] = 0
 					v.setNull(filled + i)
 					continue
 				}
@@ -475,6 +488,7 @@ func (r *colReader) readInt64(n int) (arrow.Array, error) {
 			j := v0
 			for i := 0; i < k; i++ {
 				if defs != nil && defs[i] != r.maxDef {
+					dst[i] = 0
 					v.setNull(filled + i)
 					continue
 				}
@@ -482,11 +496,12 @@ func (r *colReader) readInt64(n int) (arrow.Array, error) {
 				j++
 			}
 		default:
+			r.pool.Free(raw)
 			return nil, fmt.Errorf("column %s: cannot read %v as %s", r.name, r.fc.typ, r.out)
 		}
 		filled += k
 	}
-	return fixedArray(dt, n, &v, arrow.Int64Traits.CastToBytes(out)), nil
+	return r.fixedArray(dt, n, &v, raw), nil
 }
 
 // int96ToNanos converts a legacy Impala timestamp (nanoseconds of the day, then
@@ -498,11 +513,12 @@ func int96ToNanos(x deprecated.Int96) int64 {
 }
 
 func (r *colReader) readFloat64(n int) (arrow.Array, error) {
-	out := make([]float64, n)
+	out, raw := r.pool.float64s(n)
 	v := validity{n: n}
 	for filled := 0; filled < n; {
 		k, defs, v0, err := r.span(n - filled)
 		if err != nil {
+			r.pool.Free(raw)
 			return nil, err
 		}
 		dst := out[filled : filled+k]
@@ -514,6 +530,7 @@ func (r *colReader) readFloat64(n int) (arrow.Array, error) {
 		j := v0
 		for i := 0; i < k; i++ {
 			if defs != nil && defs[i] != r.maxDef {
+				dst[i] = 0
 				v.setNull(filled + i)
 				continue
 			}
@@ -533,16 +550,18 @@ func (r *colReader) readFloat64(n int) (arrow.Array, error) {
 		}
 		filled += k
 	}
-	return fixedArray(arrow.PrimitiveTypes.Float64, n, &v, arrow.Float64Traits.CastToBytes(out)), nil
+	return r.fixedArray(arrow.PrimitiveTypes.Float64, n, &v, raw), nil
 }
 
 func (r *colReader) readUUID(n int) (arrow.Array, error) {
 	const hex = "0123456789abcdef"
-	offs := make([]int32, n+1)
+	offs, raw := r.pool.int32s(n + 1)
+	offs[0] = 0
 	data := make([]byte, 0, 36*n)
 	for filled := 0; filled < n; {
 		k, defs, v0, err := r.span(n - filled)
 		if err != nil {
+			r.pool.Free(raw)
 			return nil, err
 		}
 		src, size := r.vals.FixedLenByteArray()
@@ -562,12 +581,15 @@ func (r *colReader) readUUID(n int) (arrow.Array, error) {
 		}
 		filled += k
 	}
-	return newString(n, offs, data), nil
+	return r.newString(n, raw, data), nil
 }
 
-func newString(n int, offs []int32, data []byte) arrow.Array {
-	ad := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{nil,
-		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offs)), memory.NewBufferBytes(data)}, nil, 0, 0)
+// newString makes a String array of n values: offsets in rawOffs (from
+// r.pool), value bytes in data (GC-owned).
+func (r *colReader) newString(n int, rawOffs []byte, data []byte) arrow.Array {
+	buf := r.pool.buffer(rawOffs)
+	ad := array.NewData(arrow.BinaryTypes.String, n, []*memory.Buffer{nil, buf, memory.NewBufferBytes(data)}, nil, 0, 0)
+	buf.Release()
 	defer ad.Release()
 	return array.NewStringData(ad)
 }
@@ -594,21 +616,24 @@ func (r *colReader) readString(n int) (arrow.Array, error) {
 // turns up midway it returns done=false after rewinding nothing: the indices
 // read so far are decoded into a plain array by readPlainString.
 func (r *colReader) readDictBatch(n int) (arrow.Array, bool, error) {
-	ix := make([]int32, n)
+	ix, raw := r.pool.int32s(n)
 	needEmpty := false
 	filled := 0
 	for filled < n {
 		for r.page == nil || r.prow >= r.nrows {
 			if err := r.loadPage(); err != nil {
+				r.pool.Free(raw)
 				return nil, false, err
 			}
 		}
 		if !r.isDict {
 			arr, err := r.readPlainString(n, ix[:filled])
+			r.pool.Free(raw)
 			return arr, true, err
 		}
 		k, defs, v0, err := r.span(n - filled)
 		if err != nil {
+			r.pool.Free(raw)
 			return nil, false, err
 		}
 		dst := ix[filled : filled+k]
@@ -644,12 +669,14 @@ func (r *colReader) readDictBatch(n int) (arrow.Array, bool, error) {
 			}
 		}
 	}
-	return r.dictArray(ix, dict), true, nil
+	return r.dictArray(raw, n, dict), true, nil
 }
 
-func (r *colReader) dictArray(ix []int32, dict *array.String) arrow.Array {
-	ad := array.NewData(dictStringType, len(ix), []*memory.Buffer{nil,
-		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(ix))}, nil, 0, 0)
+// dictArray makes a dictionary array of n indices held in raw (from r.pool).
+func (r *colReader) dictArray(raw []byte, n int, dict *array.String) arrow.Array {
+	buf := r.pool.buffer(raw)
+	ad := array.NewData(dictStringType, n, []*memory.Buffer{nil, buf}, nil, 0, 0)
+	buf.Release()
 	ad.SetDictionary(dict.Data())
 	defer ad.Release()
 	return array.NewDictionaryData(ad)
@@ -658,7 +685,8 @@ func (r *colReader) dictArray(ix []int32, dict *array.String) arrow.Array {
 // readPlainString reads n rows into a String array; prefix holds dictionary
 // indices (-1 = "") already read for the first rows of the batch.
 func (r *colReader) readPlainString(n int, prefix []int32) (arrow.Array, error) {
-	offs := make([]int32, n+1)
+	offs, raw := r.pool.int32s(n + 1)
+	offs[0] = 0
 	data := make([]byte, 0, 16*n)
 	filled := 0
 	if len(prefix) > 0 {
@@ -674,6 +702,7 @@ func (r *colReader) readPlainString(n int, prefix []int32) (arrow.Array, error) 
 	for filled < n {
 		k, defs, v0, err := r.span(n - filled)
 		if err != nil {
+			r.pool.Free(raw)
 			return nil, err
 		}
 		if r.isDict {
@@ -716,5 +745,5 @@ func (r *colReader) readPlainString(n int, prefix []int32) (arrow.Array, error) 
 		}
 		filled += k
 	}
-	return newString(n, offs, data), nil
+	return r.newString(n, raw, data), nil
 }

@@ -55,6 +55,11 @@
 // type. String arrays never have nulls. Scan.Schema() is the nominal schema (plain
 // String for strings). The callback must not keep a batch after it returns unless it
 // calls Retain.
+// The scan recycles the fixed-width buffers (numbers, dictionary indices, string
+// offsets) of batches whose last reference is released, so neither a batch nor
+// a slice taken from its buffers may be used after that release; string value
+// bytes are never recycled (String.Value results stay valid). Null slots of
+// numeric arrays hold 0.
 //
 // A morsel is one row group of one file, after pruning; workers read morsels in
 // parallel and each morsel streams batches of ScanSpec.BatchSize rows (default

@@ -84,6 +84,8 @@ type Scan struct {
 
 	stats                         ScanStats // static part
 	rgRead, rows, bytes, arrBytes atomic.Int64
+
+	pool bufPool // recycles batch buffers that consumers release
 }
 
 type scanFile struct {
@@ -331,6 +333,7 @@ func (m *Morsel) Read(ctx context.Context, fn func(rec arrow.RecordBatch) error)
 		if err != nil {
 			return fmt.Errorf("scan %s: %w", m.file.path, err)
 		}
+		r.pool = &s.pool
 		readers[i] = r
 	}
 	s.bytes.Add(bytes)

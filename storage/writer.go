@@ -88,12 +88,21 @@ type Writer struct {
 	keys    []int64           // day keys in creation order
 	err     error             // sticky
 	valBufs [][]parquet.Value // one per column worker
+	dicts   []dictCache       // per schema column: leveled values of the last Arrow dictionary
+	// spare holds Parquet writers of committed files, reused (Reset) for new
+	// files: their column buffers and dictionary hash tables are already
+	// grown, which saves most of the per-file setup cost of many day files.
+	spare []*parquet.Writer
 	// targetDir, when set (compaction), receives every file directly and
 	// Commit neither locks the table nor refreshes the catalog.
 	targetDir string
 }
 
 const noDay = int64(-1 << 62)
+
+// maxSpareWriters bounds the Parquet writers kept for reuse (each holds a
+// page buffer per column).
+const maxSpareWriters = 2
 
 type dayFile struct {
 	day     int64 // days since epoch, or noDay
@@ -396,7 +405,13 @@ func (w *Writer) openDay(day int64) (*dayFile, error) {
 		options = append(options, parquet.BloomFilters(blooms...))
 	}
 	options = append(options, skipBounds...)
-	pw := parquet.NewWriter(f, options...)
+	var pw *parquet.Writer
+	if n := len(w.spare); n > 0 {
+		pw, w.spare = w.spare[n-1], w.spare[:n-1]
+		pw.Reset(f)
+	} else {
+		pw = parquet.NewWriter(f, options...)
+	}
 	df := &dayFile{day: day, tmp: tmp, f: f, pw: pw, leaf: make([]int, len(w.schema))}
 	for i, col := range w.schema {
 		lc, ok := sch.Lookup(col.Name)
@@ -455,6 +470,9 @@ func (w *Writer) writeChunk(df *dayFile, src []arrow.Array, rows []int32, start,
 	for len(w.valBufs) < workers {
 		w.valBufs = append(w.valBufs, make([]parquet.Value, valStep))
 	}
+	if len(w.dicts) < len(w.schema) {
+		w.dicts = append(w.dicts, make([]dictCache, len(w.schema)-len(w.dicts))...)
+	}
 	if !contiguous {
 		start = 0
 	} else {
@@ -474,13 +492,22 @@ func (w *Writer) writeChunk(df *dayFile, src []arrow.Array, rows []int32, start,
 				}
 				col := w.schema[ci]
 				leaf := df.leaf[ci]
+				var pre []parquet.Value
+				if d, ok := src[ci].(*array.Dictionary); ok {
+					pre = w.dicts[ci].values(d, leaf, k)
+				}
 				for off := 0; off < k; off += valStep {
 					m := min(valStep, k-off)
 					var sel []int32
 					if rows != nil {
 						sel = rows[off : off+m]
 					}
-					vals := fillValues(buf[:m], col.Type, src[ci], sel, start+off, leaf)
+					var vals []parquet.Value
+					if pre != nil {
+						vals = fillFromDict(buf[:m], pre, src[ci].(*array.Dictionary), sel, start+off)
+					} else {
+						vals = fillValues(buf[:m], col.Type, src[ci], sel, start+off, leaf)
+					}
 					if _, err := cws[leaf].WriteRowValues(vals); err != nil {
 						errs[ci] = fmt.Errorf("column %s: %w", col.Name, err)
 						return
@@ -494,6 +521,87 @@ func (w *Writer) writeChunk(df *dayFile, src []arrow.Array, rows []int32, start,
 }
 
 const valStep = 4096
+
+// dictCache holds an Arrow string dictionary converted once to leveled
+// Parquet values, so batches sharing one dictionary (as the generator's do)
+// cost a copy per row instead of a conversion.
+type dictCache struct {
+	dict arrow.ArrayData // retained while cached
+	leaf int
+	vals []parquet.Value
+}
+
+// values returns the leveled values of d's dictionary for leaf plus, at
+// index Len, the value written for a null slot (""). It returns nil when the
+// dictionary is not a plain String array or is too large to be worth
+// converting for rows rows.
+func (c *dictCache) values(d *array.Dictionary, leaf, rows int) []parquet.Value {
+	dd := d.Data().Dictionary()
+	if c.dict == dd && c.leaf == leaf && c.vals != nil {
+		return c.vals
+	}
+	sd, ok := d.Dictionary().(*array.String)
+	if !ok || sd.Len() > max(rows, 1<<16) || sd.NullN() > 0 {
+		return nil
+	}
+	switch d.Indices().(type) {
+	case *array.Int32, *array.Int16, *array.Int8, *array.Uint8, *array.Uint16:
+	default:
+		return nil
+	}
+	c.release()
+	o, data := sd.ValueOffsets(), stringData(sd)
+	vals := make([]parquet.Value, sd.Len()+1)
+	for j := 0; j < sd.Len(); j++ {
+		vals[j] = parquet.ByteArrayValue(data[o[j]:o[j+1]:o[j+1]]).Level(0, 0, leaf)
+	}
+	vals[sd.Len()] = parquet.ByteArrayValue(nil).Level(0, 0, leaf)
+	dd.Retain()
+	c.dict, c.leaf, c.vals = dd, leaf, vals
+	return vals
+}
+
+func (c *dictCache) release() {
+	if c.dict != nil {
+		c.dict.Release()
+	}
+	*c = dictCache{}
+}
+
+// fillFromDict fills vals from the cached dictionary values pre (nulls take
+// pre[len(pre)-1], the empty string).
+func fillFromDict(vals, pre []parquet.Value, d *array.Dictionary, sel []int32, start int) []parquet.Value {
+	null := int32(len(pre) - 1)
+	idx := func(r int) int32 { return int32(d.GetValueIndex(r)) }
+	if ix, ok := d.Indices().(*array.Int32); ok {
+		v := ix.Int32Values()
+		if d.NullN() == 0 {
+			if sel == nil {
+				for i, x := range v[start : start+len(vals)] {
+					vals[i] = pre[x]
+				}
+			} else {
+				for i, r := range sel[:len(vals)] {
+					vals[i] = pre[v[r]]
+				}
+			}
+			return vals
+		}
+		idx = func(r int) int32 { return v[r] }
+	}
+	for i := range vals {
+		r := start + i
+		if sel != nil {
+			r = int(sel[i])
+		}
+		if d.IsNull(r) {
+			vals[i] = pre[null]
+		} else {
+			vals[i] = pre[idx(r)]
+		}
+	}
+	return vals
+}
 
 // fillValues converts len(vals) rows of a (rows sel, or start, start+1, ...)
 // to leveled Parquet values.
@@ -518,6 +626,13 @@ func fillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, 
 	switch x := a.(type) {
 	case *array.String:
 		o, data := x.ValueOffsets(), stringData(x)
+		if sel == nil {
+			for i := range vals {
+				r := start + i
+				vals[i] = parquet.ByteArrayValue(data[o[r]:o[r+1]:o[r+1]]).Level(0, 0, leaf)
+			}
+			return vals
+		}
 		for i := range vals {
 			r := row(i)
 			vals[i] = parquet.ByteArrayValue(data[o[r]:o[r+1]:o[r+1]]).Level(0, 0, leaf)
@@ -536,6 +651,12 @@ func fillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, 
 		}
 	case *array.Int64:
 		v := x.Int64Values()
+		if sel == nil && x.NullN() == 0 {
+			for i, y := range v[start : start+len(vals)] {
+				vals[i] = parquet.Int64Value(y).Level(0, 1, leaf)
+			}
+			return vals
+		}
 		for i := range vals {
 			r := row(i)
 			if x.IsNull(r) {
@@ -546,6 +667,18 @@ func fillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, 
 		}
 	case *array.Int32:
 		v := x.Int32Values()
+		if sel == nil && x.NullN() == 0 {
+			if t == kusto.Long {
+				for i, y := range v[start : start+len(vals)] {
+					vals[i] = parquet.Int64Value(int64(y)).Level(0, 1, leaf)
+				}
+			} else {
+				for i, y := range v[start : start+len(vals)] {
+					vals[i] = parquet.Int32Value(y).Level(0, 1, leaf)
+				}
+			}
+			return vals
+		}
 		for i := range vals {
 			r := row(i)
 			switch {
@@ -560,6 +693,12 @@ func fillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, 
 	case *array.Timestamp:
 		v := x.Values()
 		mul := tsMultiplier(x.DataType().(*arrow.TimestampType).Unit)
+		if sel == nil && x.NullN() == 0 {
+			for i, y := range v[start : start+len(vals)] {
+				vals[i] = parquet.Int64Value(int64(y)*mul).Level(0, 1, leaf)
+			}
+			return vals
+		}
 		for i := range vals {
 			r := row(i)
 			if x.IsNull(r) {
@@ -580,6 +719,12 @@ func fillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, 
 		}
 	case *array.Float64:
 		v := x.Float64Values()
+		if sel == nil && x.NullN() == 0 {
+			for i, y := range v[start : start+len(vals)] {
+				vals[i] = parquet.DoubleValue(y).Level(0, 1, leaf)
+			}
+			return vals
+		}
 		for i := range vals {
 			r := row(i)
 			if x.IsNull(r) {
@@ -636,6 +781,9 @@ func (w *Writer) commit() (CommitInfo, error) {
 		df := w.days[k]
 		if err := df.pw.Close(); err != nil {
 			return info, err
+		}
+		if len(w.spare) < maxSpareWriters {
+			w.spare = append(w.spare, df.pw)
 		}
 		if err := df.f.Sync(); err != nil {
 			return info, err
@@ -704,7 +852,14 @@ func (w *Writer) Abort() error {
 	}
 	w.days = map[int64]*dayFile{}
 	w.keys = nil
+	w.releaseDicts()
 	return errors.Join(errs...)
+}
+
+func (w *Writer) releaseDicts() {
+	for i := range w.dicts {
+		w.dicts[i].release()
+	}
 }
 
 // stringData is the whole value buffer of a String array; ValueOffsets index

@@ -1,4 +1,4 @@
-SELECT d.DeviceName, s.Ssh, s.LastSsh
+SELECT d.DeviceName, s.Smb, s.LastSmb
 FROM (SELECT DISTINCT DeviceId, DeviceName FROM DeviceInfo) d
-LEFT JOIN (SELECT DeviceId, count(*) AS Ssh, max(Timestamp) AS LastSsh FROM DeviceNetworkEvents WHERE RemotePort = 22 GROUP BY DeviceId) s
+LEFT JOIN (SELECT DeviceId, count(*) AS Smb, max(Timestamp) AS LastSmb FROM DeviceNetworkEvents WHERE RemotePort = 445 GROUP BY DeviceId) s
   ON d.DeviceId = s.DeviceId

@@ -2,4 +2,4 @@ SELECT CASE WHEN d.OSPlatform ILIKE 'Windows%' THEN 'win' WHEN d.OSPlatform = 'm
        e.ActionType, count(*) AS Count
 FROM DeviceNetworkEvents e LEFT JOIN (SELECT DISTINCT DeviceId, OSPlatform FROM DeviceInfo) d ON e.DeviceId = d.DeviceId
 GROUP BY ALL
-ORDER BY Family, Count DESC
+ORDER BY Family, Count DESC, ActionType

@@ -102,7 +102,9 @@ func complete(c *repl.Completer, d prompt.Document) ([]prompt.Suggest, pstrings.
 	return out, pstrings.RuneNumber(utf8.RuneCountInString(before[:start])), cursor
 }
 
-// colors of the token kinds.
+// colors of the token kinds; the others are drawn in the default colour
+// (every span gets a token: go-prompt draws the text between tokens with the
+// next token's attributes).
 var kindColor = map[repl.Kind]prompt.Color{
 	repl.Keyword:  prompt.Blue,
 	repl.Operator: prompt.Cyan,
@@ -118,10 +120,7 @@ func highlight(text string) []prompt.Token {
 	spans := repl.Highlight(text)
 	out := make([]prompt.Token, 0, len(spans))
 	for _, sp := range spans {
-		c, ok := kindColor[sp.Kind]
-		if !ok {
-			continue
-		}
+		c := kindColor[sp.Kind] // DefaultColor when absent
 		opts := []prompt.SimpleTokenOption{prompt.SimpleTokenWithColor(c)}
 		if sp.Kind == repl.Operator {
 			opts = append(opts, prompt.SimpleTokenWithDisplayAttributes(prompt.DisplayBold))

@@ -122,7 +122,8 @@ func TestCanonicalTag(t *testing.T) {
 }
 
 func TestNeverBlock(t *testing.T) {
-	nb := NewNeverBlock(NeverBlockEntry{Domain: "prowl.example.org", Reason: "prowl's own endpoint"})
+	nb := NewNeverBlock(NeverBlockEntry{Domain: "prowl.example.org", Reason: "prowl's own endpoint"},
+		NeverBlockEntry{Domain: "https://Hunt.Example.NET:8443/v1/", Reason: "a URL counts as its host"})
 	tests := []struct {
 		domain, host string
 		bad          bool
@@ -133,6 +134,7 @@ func TestNeverBlock(t *testing.T) {
 		{"example.org", "prowl.example.org", true},
 		{"dropbox.com", "", false},
 		{"microsoft.com.evil.net", "", false},
+		{"Example.NET.", "hunt.example.net", true},
 	}
 	for _, tt := range tests {
 		host, why, bad := nb.Conflict(tt.domain)

@@ -3,6 +3,8 @@ package govern
 import (
 	"sort"
 	"strings"
+
+	"github.com/prowl-hunt/prowl/discovery/catalog"
 )
 
 // NeverBlockEntry is a host that must never be blocked and why.
@@ -64,15 +66,14 @@ type NeverBlock struct {
 }
 
 // NewNeverBlock builds the list from the defaults plus extra entries
-// (settings, prowl's own endpoints).
+// (settings, prowl's own endpoints; a URL or host:port counts as its host).
 func NewNeverBlock(extra ...NeverBlockEntry) *NeverBlock {
 	nb := &NeverBlock{entries: map[string]string{}}
 	for _, e := range DefaultNeverBlock {
 		nb.entries[e.Domain] = e.Reason
 	}
 	for _, e := range extra {
-		d := strings.ToLower(strings.TrimSuffix(e.Domain, "."))
-		if d != "" {
+		if d := catalog.NormalizeHost(e.Domain); d != "" {
 			nb.entries[d] = e.Reason
 		}
 	}
@@ -83,7 +84,7 @@ func NewNeverBlock(extra ...NeverBlockEntry) *NeverBlock {
 // block a never-block host, or domain is itself under one. It returns the
 // protected host and the reason.
 func (nb *NeverBlock) Conflict(domain string) (host, reason string, ok bool) {
-	domain = strings.ToLower(domain)
+	domain = catalog.NormalizeHost(domain)
 	// domain equal to or under a protected host
 	for s := domain; ; {
 		if r, ok := nb.entries[s]; ok {

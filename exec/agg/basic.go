@@ -42,6 +42,20 @@ func (c cond) pred(args []fn.Arg, name string) (*pred, error) {
 	return newPred(a)
 }
 
+// input reads what an Update call aggregates: the value argument (args[0]),
+// its row view, and the predicate when c names one.
+func (c cond) input(args []fn.Arg, name string) (fn.Arg, view, *pred, error) {
+	x, err := argAt(args, 0, name)
+	if err != nil {
+		return fn.Arg{}, view{}, nil, err
+	}
+	p, err := c.pred(args, name)
+	if err != nil {
+		return fn.Arg{}, view{}, nil, err
+	}
+	return x, newView(x), p, nil
+}
+
 // countAgg implements count(), countif(p) and count(X) (non-null X).
 type countAgg struct {
 	name string
@@ -165,15 +179,10 @@ func (a *sumAgg) Update(args []fn.Arg, groups []uint32) error {
 	} else {
 		a.i = grow(a.i, m)
 	}
-	x, err := argAt(args, 0, a.name)
+	x, v, p, err := a.if_.input(args, a.name)
 	if err != nil {
 		return err
 	}
-	p, err := a.if_.pred(args, a.name)
-	if err != nil {
-		return err
-	}
-	v := newView(x)
 	ns := numsOf(x.Array)
 	switch {
 	case ns.kind == numF64 && a.isFloat:
@@ -296,15 +305,10 @@ func (a *varAgg) grow(m int) {
 
 func (a *varAgg) Update(args []fn.Arg, groups []uint32) error {
 	a.grow(maxGroup(groups))
-	x, err := argAt(args, 0, a.name)
+	x, v, p, err := a.if_.input(args, a.name)
 	if err != nil {
 		return err
 	}
-	p, err := a.if_.pred(args, a.name)
-	if err != nil {
-		return err
-	}
-	v := newView(x)
 	ns := numsOf(x.Array)
 	if ns.kind == numNone {
 		return fmt.Errorf("%s: unsupported argument array %s", a.name, x.Array.DataType())

@@ -253,15 +253,10 @@ func (a *bestAgg) grow(n int) {
 
 func (a *bestAgg) Update(args []fn.Arg, groups []uint32) error {
 	a.grow(maxGroup(groups))
-	x, err := argAt(args, 0, a.name)
+	x, v, p, err := a.if_.input(args, a.name)
 	if err != nil {
 		return err
 	}
-	p, err := a.if_.pred(args, a.name)
-	if err != nil {
-		return err
-	}
-	v := newView(x)
 	if err := a.key.load(x.Array, v.s); err != nil {
 		return fmt.Errorf("%s: %w", a.name, err)
 	}

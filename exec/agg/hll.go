@@ -291,15 +291,10 @@ func (c *dictCache) get(ss *strs, k int, f func(string) uint64) uint64 {
 
 func (a *dcountAgg) Update(args []fn.Arg, groups []uint32) error {
 	a.sk.grow(maxGroup(groups))
-	x, err := argAt(args, 0, a.name)
+	x, v, p, err := a.if_.input(args, a.name)
 	if err != nil {
 		return err
 	}
-	p, err := a.if_.pred(args, a.name)
-	if err != nil {
-		return err
-	}
-	v := newView(x)
 	sk := a.sk
 	if ss, ok := strsOf(x.Array); ok {
 		if ss.dict != nil {

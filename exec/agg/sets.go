@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/prowl-hunt/prowl/exec/fn"
+	"github.com/prowl-hunt/prowl/exec/fn/dyn"
 	"github.com/prowl-hunt/prowl/kusto"
 )
 
@@ -225,7 +224,7 @@ func (a *setAgg) compact(v []byte) string {
 	a.buf.Reset()
 	if err := json.Compact(&a.buf, v); err != nil {
 		// Not JSON: keep it as a JSON string.
-		return string(appendJSONString(nil, string(v)))
+		return string(dyn.AppendString(nil, string(v)))
 	}
 	return a.buf.String()
 }
@@ -254,15 +253,10 @@ func (a *setAgg) addBag(g uint32, text string) {
 
 func (a *setAgg) Update(args []fn.Arg, groups []uint32) error {
 	a.grow(maxGroup(groups))
-	x, err := argAt(args, 0, a.name)
+	x, v, p, err := a.if_.input(args, a.name)
 	if err != nil {
 		return err
 	}
-	p, err := a.if_.pred(args, a.name)
-	if err != nil {
-		return err
-	}
-	v := newView(x)
 	nulls := a.mode == modeListNulls
 	// skip reports whether row i adds no value, recording a null element first
 	// for make_list_with_nulls.
@@ -393,7 +387,7 @@ func (a *setAgg) Result(mem memory.Allocator, n int) ([]arrow.Array, error) {
 				if k > 0 {
 					b = append(b, ',')
 				}
-				b = appendJSONString(b, a.in.str(a.ents[e].key))
+				b = dyn.AppendString(b, a.in.str(a.ents[e].key))
 				b = append(b, ':')
 				b = append(b, a.in.str(a.ents[e].val)...)
 			}
@@ -423,66 +417,17 @@ func (a *setAgg) appendElem(b []byte, key uint64) []byte {
 	case kusto.Dynamic:
 		return append(b, a.in.str(key)...)
 	case kusto.String, kusto.Guid:
-		return appendJSONString(b, a.in.str(key))
+		return dyn.AppendString(b, a.in.str(key))
 	case kusto.Bool:
 		return strconv.AppendBool(b, key != 0)
 	case kusto.Real:
-		return appendJSONReal(b, math.Float64frombits(key))
+		return dyn.AppendFloat(b, math.Float64frombits(key))
 	case kusto.DateTime:
-		return appendJSONString(b, kusto.FormatDateTime(int64(key)))
+		b = append(b, '"')
+		return append(kusto.AppendDateTime(b, int64(key)), '"')
 	case kusto.TimeSpan:
-		return appendJSONString(b, kusto.FormatTimeSpan(int64(key)))
+		b = append(b, '"')
+		return append(kusto.AppendTimeSpan(b, int64(key)), '"')
 	}
 	return strconv.AppendInt(b, int64(key), 10)
-}
-
-func appendJSONReal(b []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, `"NaN"`...)
-	case math.IsInf(f, 1):
-		return append(b, `"Infinity"`...)
-	case math.IsInf(f, -1):
-		return append(b, `"-Infinity"`...)
-	}
-	start := len(b)
-	b = strconv.AppendFloat(b, f, 'g', -1, 64)
-	if !bytes.ContainsAny(b[start:], ".eE") {
-		b = append(b, ".0"...)
-	}
-	return b
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string literal (invalid UTF-8 becomes
-// U+FFFD, so the result is always valid JSON).
-func appendJSONString(b []byte, s string) []byte {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

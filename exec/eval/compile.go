@@ -30,6 +30,10 @@ type Compiler struct {
 	// Schema is the input schema of the operator being compiled, for functions
 	// that look at the row itself (column_ifexists, pack_all).
 	Schema kusto.Schema
+	// Subst replaces sub-expressions by already computed values: summarize
+	// puts the hidden column of each aggregate call here before compiling the
+	// expression around it (count() * 2). May be nil.
+	Subst map[ast.Expr]Expr
 
 	params map[*ast.Param]Expr
 	lets   map[*ast.LetStmt]Expr
@@ -132,6 +136,9 @@ func IsConstant(e Expr) bool {
 }
 
 func (c *Compiler) compile(x ast.Expr) (Expr, error) {
+	if e, ok := c.Subst[x]; ok {
+		return e, nil
+	}
 	switch x := x.(type) {
 	case *ast.Paren:
 		return c.compile(x.X)

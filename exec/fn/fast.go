@@ -220,9 +220,9 @@ func kernelToString(ctx *Context, args []Arg, n int, out kusto.Type) (arrow.Arra
 	case *array.Int32:
 		return formatInts(n, x.IsNull, func(i int) int64 { return int64(x.Value(i)) }), nil
 	case *array.Timestamp:
-		return formatEach(n, x.IsNull, func(dst []byte, i int) []byte {
-			return utc(int64(x.Value(i))).AppendFormat(dst, "2006-01-02T15:04:05.0000000Z")
-		}), nil
+		return formatEach(n, x.IsNull, func(dst []byte, i int) []byte { return kusto.AppendDateTime(dst, int64(x.Value(i))) }), nil
+	case *array.Duration:
+		return formatEach(n, x.IsNull, func(dst []byte, i int) []byte { return kusto.AppendTimeSpan(dst, int64(x.Value(i))) }), nil
 	case *array.Boolean:
 		return formatEach(n, x.IsNull, func(dst []byte, i int) []byte { return strconv.AppendBool(dst, x.Value(i)) }), nil
 	}

@@ -139,6 +139,8 @@ var fnCases = []fnCase{
 	{"format_datetime", []lit{Null(kusto.DateTime), S("yyyy")}, ""},
 	{"format_timespan", []lit{TS(29*time.Hour + 5*time.Minute + 6*time.Second + 123*time.Millisecond), S("d:hh:mm:ss.fff")}, "1:05:05:06.123"},
 	{"format_timespan", []lit{TS(time.Hour), S("hh:mm")}, "01:00"},
+	{"format_timespan", []lit{TS(-90*time.Minute - 500*time.Millisecond), S("hh'h'mm\\mFF")}, "-01h30m5"},
+	{"format_datetime", []lit{DT("2017-01-29 09:00:05.5"), S("'at' HH\\:mm FFF \"z")}, "at 09:00 5 z"},
 	{"startofday", []lit{DT("2017-01-01 10:10:17")}, "2017-01-01T00:00:00.0000000Z"},
 	{"startofday", []lit{DT("2017-01-01 10:10:17"), L(-1)}, "2016-12-31T00:00:00.0000000Z"},
 	{"startofweek", []lit{DT("2017-01-04 10:10:17")}, "2017-01-01T00:00:00.0000000Z"},

@@ -58,19 +58,7 @@ func kParseURL(_ *Context, v []value) value {
 			user = u.User.Username()
 			pass, _ = u.User.Password()
 		}
-		for _, kv := range strings.Split(u.RawQuery, "&") {
-			if kv == "" {
-				continue
-			}
-			k, val, _ := strings.Cut(kv, "=")
-			if dk, err := url.QueryUnescape(k); err == nil {
-				k = dk
-			}
-			if dv, err := url.QueryUnescape(val); err == nil {
-				val = dv
-			}
-			q.Set(k, val)
-		}
+		q = queryBag(u.RawQuery)
 	}
 	b.Set("Scheme", scheme)
 	b.Set("Host", host)
@@ -84,9 +72,16 @@ func kParseURL(_ *Context, v []value) value {
 }
 
 func kParseURLQuery(_ *Context, v []value) value {
-	s := strings.TrimPrefix(str(v[0]), "?")
+	b := &dyn.Bag{}
+	b.Set("Query Parameters", queryBag(strings.TrimPrefix(str(v[0]), "?")))
+	return dynValue(b)
+}
+
+// queryBag decodes a URL query (a=1&b=x%20y) into a bag in written order; a
+// key without '=' gets "", and undecodable escapes are kept as written.
+func queryBag(raw string) *dyn.Bag {
 	q := &dyn.Bag{}
-	for _, kv := range strings.Split(s, "&") {
+	for _, kv := range strings.Split(raw, "&") {
 		if kv == "" {
 			continue
 		}
@@ -99,9 +94,7 @@ func kParseURLQuery(_ *Context, v []value) value {
 		}
 		q.Set(k, val)
 	}
-	b := &dyn.Bag{}
-	b.Set("Query Parameters", q)
-	return dynValue(b)
+	return q
 }
 
 // kParsePath splits a Windows or Unix file path (or a URL-like path) into the

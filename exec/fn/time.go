@@ -302,34 +302,44 @@ func kDatetimeAdd(_ *Context, v []value) value {
 		return nullValue()
 	}
 	t := utc(v[2].i)
-	var unit int64
-	switch normPart(v[0].s) {
+	part := normPart(v[0].s)
+	switch part {
 	case "year":
 		return fromTime(addMonths(t, int(amount)*12))
 	case "quarter":
 		return fromTime(addMonths(t, int(amount)*3))
 	case "month":
 		return fromTime(addMonths(t, int(amount)))
-	case "week":
-		unit = nsWeek
-	case "day":
-		unit = nsDay
-	case "hour":
-		unit = int64(time.Hour)
-	case "minute":
-		unit = int64(time.Minute)
-	case "second":
-		unit = int64(time.Second)
-	case "millisecond":
-		unit = int64(time.Millisecond)
-	case "microsecond":
-		unit = int64(time.Microsecond)
-	case "nanosecond":
-		unit = 1
-	default:
+	}
+	unit, ok := partNanos(part)
+	if !ok {
 		return nullValue()
 	}
 	return fromTime(t.Add(time.Duration(amount * unit)))
+}
+
+// partNanos returns the length in nanoseconds of the fixed-length datetime
+// parts (week through nanosecond).
+func partNanos(part string) (int64, bool) {
+	switch part {
+	case "week":
+		return nsWeek, true
+	case "day":
+		return nsDay, true
+	case "hour":
+		return int64(time.Hour), true
+	case "minute":
+		return int64(time.Minute), true
+	case "second":
+		return int64(time.Second), true
+	case "millisecond":
+		return int64(time.Millisecond), true
+	case "microsecond":
+		return int64(time.Microsecond), true
+	case "nanosecond":
+		return 1, true
+	}
+	return 0, false
 }
 
 func kDatetimeDiff(_ *Context, v []value) value {
@@ -337,8 +347,8 @@ func kDatetimeDiff(_ *Context, v []value) value {
 		return nullValue()
 	}
 	a, b := utc(v[1].i), utc(v[2].i)
-	var unit int64
-	switch normPart(v[0].s) {
+	part := normPart(v[0].s)
+	switch part {
 	case "year":
 		return longValue(int64(a.Year() - b.Year()))
 	case "quarter":
@@ -349,21 +359,11 @@ func kDatetimeDiff(_ *Context, v []value) value {
 		sa := floorDiv(v[1].i+4*nsDay, nsWeek) // weeks start on Sunday; 1970-01-01 was a Thursday
 		sb := floorDiv(v[2].i+4*nsDay, nsWeek)
 		return longValue((sa - sb) / nsWeek)
-	case "day":
-		unit = nsDay
-	case "hour":
-		unit = int64(time.Hour)
-	case "minute":
-		unit = int64(time.Minute)
-	case "second":
-		unit = int64(time.Second)
-	case "millisecond":
-		unit = int64(time.Millisecond)
-	case "microsecond":
-		unit = int64(time.Microsecond)
 	case "nanosecond":
 		return longValue(v[1].i - v[2].i)
-	default:
+	}
+	unit, ok := partNanos(part)
+	if !ok {
 		return nullValue()
 	}
 	return longValue(floorDiv(v[1].i, unit)/unit - floorDiv(v[2].i, unit)/unit)
@@ -464,69 +464,43 @@ func kMakeTimespan(_ *Context, v []value) value {
 // separators . , : / - _ space and quoted literals copied.
 func formatDateTime(ns int64, f string) string {
 	t := utc(ns)
-	var b strings.Builder
-	for i := 0; i < len(f); {
-		c := f[i]
-		j := i
-		for j < len(f) && f[j] == c {
-			j++
-		}
-		n := j - i
+	return formatPattern(f, func(b *strings.Builder, c byte, n int) bool {
 		switch c {
 		case 'y':
 			if n <= 2 {
-				fmt.Fprintf(&b, "%0*d", n, t.Year()%100)
+				fmt.Fprintf(b, "%0*d", n, t.Year()%100)
 			} else {
-				fmt.Fprintf(&b, "%0*d", n, t.Year())
+				fmt.Fprintf(b, "%0*d", n, t.Year())
 			}
 		case 'M':
-			fmt.Fprintf(&b, "%0*d", min(n, 2), int(t.Month()))
+			fmt.Fprintf(b, "%0*d", min(n, 2), int(t.Month()))
 		case 'd':
-			fmt.Fprintf(&b, "%0*d", min(n, 2), t.Day())
+			fmt.Fprintf(b, "%0*d", min(n, 2), t.Day())
 		case 'H':
-			fmt.Fprintf(&b, "%0*d", min(n, 2), t.Hour())
+			fmt.Fprintf(b, "%0*d", min(n, 2), t.Hour())
 		case 'h':
 			h := t.Hour() % 12
 			if h == 0 {
 				h = 12
 			}
-			fmt.Fprintf(&b, "%0*d", min(n, 2), h)
+			fmt.Fprintf(b, "%0*d", min(n, 2), h)
 		case 'm':
-			fmt.Fprintf(&b, "%0*d", min(n, 2), t.Minute())
+			fmt.Fprintf(b, "%0*d", min(n, 2), t.Minute())
 		case 's':
-			fmt.Fprintf(&b, "%0*d", min(n, 2), t.Second())
+			fmt.Fprintf(b, "%0*d", min(n, 2), t.Second())
 		case 'f', 'F':
-			n = min(n, 9)
-			frac := fmt.Sprintf("%09d", t.Nanosecond())[:n]
-			if c == 'F' {
-				frac = strings.TrimRight(frac, "0")
-			}
-			b.WriteString(frac)
+			writeFraction(b, int64(t.Nanosecond()), c, n)
 		case 't':
 			if t.Hour() < 12 {
 				b.WriteString("AM"[:min(n, 2)])
 			} else {
 				b.WriteString("PM"[:min(n, 2)])
 			}
-		case '\'', '"':
-			k := strings.IndexByte(f[i+1:], c)
-			if k < 0 {
-				b.WriteString(f[i+1:])
-				return b.String()
-			}
-			b.WriteString(f[i+1 : i+1+k])
-			j = i + 2 + k
-		case '\\':
-			if i+1 < len(f) {
-				b.WriteByte(f[i+1])
-			}
-			j = i + 2
 		default:
-			b.WriteString(f[i:j])
+			return false
 		}
-		i = j
-	}
-	return b.String()
+		return true
+	})
 }
 
 // formatTimeSpan implements format_timespan: d..dddddddd h hh H HH m mm s ss
@@ -542,33 +516,42 @@ func formatTimeSpan(ns int64, f string) string {
 	m := rem / int64(time.Minute) % 60
 	s := rem / int64(time.Second) % 60
 	frac := rem % int64(time.Second)
-	var b strings.Builder
+	out := formatPattern(f, func(b *strings.Builder, c byte, n int) bool {
+		switch c {
+		case 'd':
+			fmt.Fprintf(b, "%0*d", n, days)
+		case 'h', 'H':
+			fmt.Fprintf(b, "%0*d", min(n, 2), h)
+		case 'm':
+			fmt.Fprintf(b, "%0*d", min(n, 2), m)
+		case 's':
+			fmt.Fprintf(b, "%0*d", min(n, 2), s)
+		case 'f', 'F':
+			writeFraction(b, frac, c, n)
+		default:
+			return false
+		}
+		return true
+	})
 	if neg {
-		b.WriteByte('-')
+		return "-" + out
 	}
+	return out
+}
+
+// formatPattern walks a .NET-style format string: each run of one repeated
+// character goes to field (c, run length), which writes it and reports true,
+// or reports false to have the run copied as is; 'quoted' and "quoted" text
+// and \-escaped characters are copied literally.
+func formatPattern(f string, field func(b *strings.Builder, c byte, n int) bool) string {
+	var b strings.Builder
 	for i := 0; i < len(f); {
 		c := f[i]
 		j := i
 		for j < len(f) && f[j] == c {
 			j++
 		}
-		n := j - i
 		switch c {
-		case 'd':
-			fmt.Fprintf(&b, "%0*d", n, days)
-		case 'h', 'H':
-			fmt.Fprintf(&b, "%0*d", min(n, 2), h)
-		case 'm':
-			fmt.Fprintf(&b, "%0*d", min(n, 2), m)
-		case 's':
-			fmt.Fprintf(&b, "%0*d", min(n, 2), s)
-		case 'f', 'F':
-			n = min(n, 9)
-			fs := fmt.Sprintf("%09d", frac)[:n]
-			if c == 'F' {
-				fs = strings.TrimRight(fs, "0")
-			}
-			b.WriteString(fs)
 		case '\'', '"':
 			k := strings.IndexByte(f[i+1:], c)
 			if k < 0 {
@@ -583,11 +566,23 @@ func formatTimeSpan(ns int64, f string) string {
 			}
 			j = i + 2
 		default:
-			b.WriteString(f[i:j])
+			if !field(&b, c, j-i) {
+				b.WriteString(f[i:j])
+			}
 		}
 		i = j
 	}
 	return b.String()
+}
+
+// writeFraction writes the first n (at most 9) digits of a sub-second
+// nanosecond count; 'F' drops trailing zeros.
+func writeFraction(b *strings.Builder, ns int64, c byte, n int) {
+	fs := fmt.Sprintf("%09d", ns)[:min(n, 9)]
+	if c == 'F' {
+		fs = strings.TrimRight(fs, "0")
+	}
+	b.WriteString(fs)
 }
 
 func kFormatDatetime(_ *Context, v []value) value {

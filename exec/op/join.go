@@ -139,6 +139,11 @@ func (j *Join) build(ctx context.Context) error {
 	j.table = make(map[string]int32, right.N)
 	j.next = make([]int32, right.N)
 	for r := right.N - 1; r >= 0; r-- {
+		if r&(cancelCheckRows-1) == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
 		k, ok := kc.key(r)
 		j.next[r] = -1
 		if !ok {
@@ -211,6 +216,10 @@ func (j *Join) Next(ctx context.Context) (*eval.Batch, error) {
 	return nil, nil
 }
 
+// cancelCheckRows is how often (in rows, a power of two) long loops inside one
+// batch check for cancellation.
+const cancelCheckRows = 4096
+
 func (j *Join) probe(lb *eval.Batch) (*eval.Batch, error) {
 	kc, err := newKeyCodec(j.Ctx, lb, j.LeftKeys, j.types)
 	if err != nil {
@@ -218,7 +227,20 @@ func (j *Join) probe(lb *eval.Batch) (*eval.Batch, error) {
 	}
 	var lidx, ridx []int32
 	n := lb.Len()
+	var ctx context.Context
+	if j.Ctx != nil {
+		ctx = j.Ctx.Ctx
+	}
+	checked := 0
 	for i := 0; i < n; i++ {
+		// A batch can fan out to many rows (many right matches per key):
+		// check for cancellation as rows, and output, accumulate.
+		if ctx != nil && (i&(cancelCheckRows-1) == 0 && i > 0 || len(lidx)-checked >= 16*cancelCheckRows) {
+			checked = len(lidx)
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		l := lb.Row(i)
 		k, ok := kc.key(l)
 		head := int32(-1)

@@ -257,6 +257,9 @@ func (p *Parse) Compile(flags string) error {
 			switch {
 			case last:
 				sb.WriteString("(.*)")
+			case (part.Type == kusto.Int || part.Type == kusto.Long) && p.Kind == "relaxed":
+				// digits when there are, else whatever is there (null after conversion)
+				sb.WriteString(`(-?\d+|.*?)`)
 			case part.Type == kusto.Int || part.Type == kusto.Long:
 				sb.WriteString(`(-?\d+)`)
 			default:
@@ -284,6 +287,11 @@ func (p *Parse) Apply(c *eval.Ctx, b *eval.Batch) (*eval.Batch, error) {
 	for g := range texts {
 		texts[g] = make([]string, b.N)
 	}
+	strict := p.Kind != "relaxed"
+	var matched []bool
+	if strict {
+		matched = make([]bool, b.N)
+	}
 	for i := 0; i < b.Len(); i++ {
 		r := b.Row(i)
 		j := r
@@ -298,21 +306,66 @@ func (p *Parse) Apply(c *eval.Ctx, b *eval.Batch) (*eval.Batch, error) {
 		if m == nil {
 			continue
 		}
+		if strict {
+			matched[r] = true
+		}
 		for g := 1; g <= groups && g < len(m); g++ {
 			texts[g][r] = m[g]
 		}
 	}
 	out := &eval.Batch{N: b.N, Sel: b.Sel, Cols: make([]arrow.Array, len(p.Out))}
+	if err := p.convert(out, b, texts); err != nil {
+		return nil, err
+	}
+	if strict && p.failStrict(out, matched, texts) {
+		// simple and regex are strict: a row whose part does not convert
+		// to its type extracts nothing (relaxed keeps the other parts).
+		if err := p.convert(out, b, texts); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// convert fills out's columns: input columns passed through, extracted
+// columns converted from their texts.
+func (p *Parse) convert(out, in *eval.Batch, texts [][]string) error {
 	for c, col := range p.Out {
 		if p.Src[c] >= 0 {
-			out.Cols[c] = b.Cols[p.Src[c]]
+			out.Cols[c] = in.Cols[p.Src[c]]
 			continue
 		}
 		a, err := ParseValues(texts[p.group[c]], col.Type)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out.Cols[c] = a
 	}
-	return out, nil
+	return nil
+}
+
+// failStrict clears the texts of matched rows where a typed part failed to
+// convert and reports whether there were any.
+func (p *Parse) failStrict(out *eval.Batch, matched []bool, texts [][]string) bool {
+	failed := false
+	for c, col := range p.Out {
+		if p.Src[c] >= 0 || col.Type == kusto.String || p.group[c] == 0 {
+			continue
+		}
+		a := out.Cols[c]
+		if a.NullN() == 0 {
+			continue
+		}
+		for i := 0; i < out.Len(); i++ {
+			r := out.Row(i)
+			if matched[r] && a.IsNull(r) {
+				matched[r] = false
+				failed = true
+				for g := range texts {
+					texts[g][r] = ""
+				}
+			}
+		}
+	}
+	return failed
 }

@@ -73,6 +73,9 @@ func BatchBytes(b *eval.Batch) int64 {
 }
 
 func arrayBytes(a arrow.Array) int64 {
+	if a == nil { // a column the query never reads
+		return 0
+	}
 	var n int64
 	for _, buf := range a.Data().Buffers() {
 		if buf != nil {

@@ -139,9 +139,70 @@ func sortBatch(c *eval.Ctx, b *eval.Batch, keys []SortKey, limit int) (*eval.Bat
 	if limit >= 0 && limit < b.N {
 		idx = topIndices(kc, idx, limit)
 	} else {
-		slices.SortStableFunc(idx, func(x, y int32) int { return compareRows(kc, int(x), int(y)) })
+		ctx := context.Background()
+		if c != nil && c.Ctx != nil {
+			ctx = c.Ctx
+		}
+		if idx, err = sortIndices(ctx, idx, func(x, y int32) int { return compareRows(kc, int(x), int(y)) }); err != nil {
+			return nil, err
+		}
 	}
 	return &eval.Batch{Cols: b.Cols, N: b.N, Sel: idx}, nil
+}
+
+// sortRun is how many rows sortIndices sorts between cancellation checks.
+const sortRun = 64 << 10
+
+// sortIndices is a stable sort that stops when ctx is done: runs of sortRun
+// rows are sorted one by one, then merged bottom-up, checking ctx between runs
+// and every sortRun merged rows. It returns the sorted slice (idx or a buffer
+// of the same length).
+func sortIndices(ctx context.Context, idx []int32, less func(x, y int32) int) ([]int32, error) {
+	n := len(idx)
+	for lo := 0; lo < n; lo += sortRun {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		slices.SortStableFunc(idx[lo:min(lo+sortRun, n)], less)
+	}
+	if n <= sortRun {
+		return idx, nil
+	}
+	buf := make([]int32, n)
+	for width := sortRun; width < n; width *= 2 {
+		for lo := 0; lo < n; lo += 2 * width {
+			mid, hi := min(lo+width, n), min(lo+2*width, n)
+			if err := mergeRuns(ctx, buf[lo:hi], idx[lo:mid], idx[mid:hi], less); err != nil {
+				return nil, err
+			}
+		}
+		idx, buf = buf, idx
+	}
+	return idx, nil
+}
+
+// mergeRuns merges the sorted runs a and b into dst, taking from a on ties
+// (stability).
+func mergeRuns(ctx context.Context, dst, a, b []int32, less func(x, y int32) int) error {
+	i, j, k := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if k&(sortRun-1) == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if less(b[j], a[i]) < 0 {
+			dst[k] = b[j]
+			j++
+		} else {
+			dst[k] = a[i]
+			i++
+		}
+		k++
+	}
+	k += copy(dst[k:], a[i:])
+	copy(dst[k:], b[j:])
+	return nil
 }
 
 // rowHeap is a max-heap (by sort order) of row indices: the root is the worst kept row.

@@ -117,6 +117,9 @@ func (r *Reader) Next(ctx context.Context) (*eval.Batch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if r.R == nil { // closed
+		return nil, nil
+	}
 	for r.R.Next() {
 		rec := r.R.RecordBatch()
 		rec.Retain()
@@ -128,20 +131,26 @@ func (r *Reader) Next(ctx context.Context) (*eval.Batch, error) {
 	return nil, r.R.Err()
 }
 
-func (r *Reader) Close() { r.R.Release() }
+func (r *Reader) Close() {
+	if r.R != nil {
+		r.R.Release()
+		r.R = nil
+	}
+}
 
 // Take passes the first N rows and stops its input.
 type Take struct {
-	In   Operator
-	N    int64
-	seen int64
+	In     Operator
+	N      int64
+	seen   int64
+	closed bool
 }
 
 func (t *Take) Schema() kusto.Schema { return t.In.Schema() }
 
 func (t *Take) Next(ctx context.Context) (*eval.Batch, error) {
 	if t.seen >= t.N {
-		t.In.Close()
+		t.Close()
 		return nil, nil
 	}
 	b, err := t.In.Next(ctx)
@@ -154,10 +163,18 @@ func (t *Take) Next(ctx context.Context) (*eval.Batch, error) {
 		b = &eval.Batch{Cols: b.Cols, N: b.N, Sel: rows}
 	}
 	t.seen += int64(b.Len())
+	if t.seen >= t.N {
+		t.Close() // stop the scan now, not on the next call
+	}
 	return b, nil
 }
 
-func (t *Take) Close() { t.In.Close() }
+func (t *Take) Close() {
+	if !t.closed {
+		t.closed = true
+		t.In.Close()
+	}
+}
 
 // batchOf turns a scanned record into a batch (widened by Map).
 func (p *Parallel) batchOf(rec arrow.RecordBatch) *eval.Batch {

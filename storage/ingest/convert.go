@@ -209,29 +209,19 @@ func parseReal(s string) (value, error) {
 	return value{f: f}, nil
 }
 
-var dateLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02 15:04:05.999999999Z07:00",
-	"2006-01-02 15:04:05.999999999",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04",
-	"2006-01-02 15:04",
-	"2006-01-02",
-	"1/2/2006 3:04:05.999999999 PM",
-	"1/2/2006 15:04:05.999999999",
+// logDateLayouts are the log timestamp forms that todatetime's text rules
+// (kusto.ParseDateTime) do not cover.
+var logDateLayouts = []string{
 	"Jan 2, 2006 3:04:05.999999999 PM",
 	"Jan 2 2006 15:04:05",
 	"02/Jan/2006:15:04:05 -0700",
-	time.RFC1123Z,
-	time.RFC1123,
 }
 
 // ErrTimeRange reports a datetime outside what the engine can hold.
-var ErrTimeRange = errors.New("outside the datetime range 1678-2262")
+var ErrTimeRange = kusto.ErrDateTimeRange
 
-// parseDateTime accepts ISO-8601 forms (with or without zone; no zone is UTC),
-// a few common log layouts, and Unix epoch numbers in seconds, milliseconds,
+// parseDateTime accepts todatetime's text forms (kusto.ParseDateTime: ISO-8601
+// with or without zone, no zone is UTC; RFC 1123 ...), a few log layouts, and Unix epoch numbers in seconds, milliseconds,
 // microseconds or nanoseconds (told apart by magnitude).
 func parseDateTime(s string) (int64, error) {
 	s = strings.TrimSpace(s)
@@ -265,7 +255,10 @@ func parseDateTime(s string) (int64, error) {
 		}
 		return int64(math.Round(ns/100) * 100), nil
 	}
-	for _, layout := range dateLayouts {
+	if ns, err := kusto.ParseDateTime(s); err == nil || errors.Is(err, kusto.ErrDateTimeRange) {
+		return ns, err
+	}
+	for _, layout := range logDateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			if t.Before(minTime) || t.After(maxTime) {
 				return 0, fmt.Errorf("%s: %w", s, ErrTimeRange)
@@ -349,28 +342,16 @@ func isNumber(s string) bool {
 }
 
 // parseTimeSpan accepts Kusto text ([-][d.]hh:mm[:ss[.fffffff]]), Kusto literals
-// (1d, 2h, 30m, 10s, 100ms), and plain numbers as seconds.
+// (1d, 2h, 30m, 10s, 100ms; kusto.ParseTimeSpan), and plain numbers as seconds.
 func parseTimeSpan(s string) (int64, error) {
-	if ns, err := kusto.ParseTimeSpanText(s); err == nil {
-		return ns, nil
-	}
 	if isNumber(s) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err == nil && math.Abs(f) < 9e9 {
 			return int64(f * 1e9), nil
 		}
 	}
-	units := []struct {
-		suffix string
-		mul    float64
-	}{{"ms", 1e6}, {"microsecond", 1e3}, {"tick", 100}, {"d", 86400e9}, {"h", 3600e9}, {"m", 60e9}, {"s", 1e9}}
-	for _, u := range units {
-		if n, ok := strings.CutSuffix(s, u.suffix); ok && isNumber(n) {
-			f, err := strconv.ParseFloat(n, 64)
-			if err == nil && math.Abs(f*u.mul) < 9e18 {
-				return int64(f * u.mul), nil
-			}
-		}
+	if ns, err := kusto.ParseTimeSpan(s); err == nil {
+		return ns, nil
 	}
 	return 0, fmt.Errorf("%q is not a timespan", s)
 }

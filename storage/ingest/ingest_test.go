@@ -176,6 +176,7 @@ func TestConvertText(t *testing.T) {
 		{kusto.TimeSpan, "1.02:03:04", value{i: (86400 + 2*3600 + 3*60 + 4) * 1e9}, false},
 		{kusto.TimeSpan, "90", value{i: 90e9}, false},
 		{kusto.TimeSpan, "2h", value{i: 2 * 3600e9}, false},
+		{kusto.TimeSpan, "1.5days", value{i: 36 * 3600e9}, false},
 		{kusto.TimeSpan, "1w", value{}, true},
 		{kusto.Guid, "{0B9F9C8E-1D2A-4C3B-9E8F-7A6B5C4D3E2F}", value{s: "0b9f9c8e-1d2a-4c3b-9e8f-7a6b5c4d3e2f"}, false},
 		{kusto.Guid, "0b9f9c8e", value{}, true},

@@ -90,9 +90,6 @@ func (in *input) readNDJSON(br *bufio.Reader) error {
 		if err != nil {
 			return err
 		}
-		if line == 1 {
-			b = stripBOM(b)
-		}
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}

@@ -8,7 +8,8 @@ import (
 )
 
 // lineReader returns the lines of an input with their numbers (from 1),
-// without the line ending. A line longer than max is returned truncated with
+// without the line ending and, on line 1, without a UTF-8 byte-order mark. A
+// line longer than max is returned truncated with
 // tooLong set; the rest of it is skipped.
 type lineReader struct {
 	br   *bufio.Reader
@@ -38,6 +39,9 @@ func (lr *lineReader) next() (b []byte, line int, tooLong bool, err error) {
 		lr.line++
 		b := bytes.TrimSuffix(lr.buf, []byte{'\n'})
 		b = bytes.TrimSuffix(b, []byte{'\r'})
+		if lr.line == 1 {
+			b = stripBOM(b)
+		}
 		return b, lr.line, tooLong, nil
 	}
 }

@@ -160,9 +160,6 @@ func (in *input) readProxy(br *bufio.Reader, f Format) error {
 		if err != nil {
 			return err
 		}
-		if line == 1 {
-			b = stripBOM(b)
-		}
 		s := strings.TrimSpace(string(b))
 		if s == "" {
 			continue

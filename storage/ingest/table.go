@@ -94,11 +94,6 @@ func (tb *tableBuilder) setText(col int, s string) error {
 	return nil
 }
 
-// setValue stages an already converted value.
-func (tb *tableBuilder) setValue(col int, v value) {
-	tb.stage[col], tb.set[col] = v, true
-}
-
 // commit appends the staged row, or says why it cannot land.
 func (tb *tableBuilder) commit() error {
 	if tb.tsCol >= 0 && (!tb.set[tb.tsCol] || tb.stage[tb.tsCol].null) {

@@ -34,6 +34,23 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+func TestAppendString(t *testing.T) {
+	tests := map[string]string{
+		"":               `""`,
+		"a\"b\\c":        `"a\"b\\c"`,
+		"\x00\x1f\t\r\n": `"\u0000\u001f\t\r\n"`,
+		"ü✓😀":            `"ü✓😀"`,
+		"bad\xffutf8":    `"bad\ufffdutf8"`,
+		"\u2028\u2029":   `"\u2028\u2029"`,
+		"<tag>&amp;":     `"<tag>&amp;"`,
+	}
+	for in, want := range tests {
+		if got := string(AppendString([]byte("x"), in)); got != "x"+want {
+			t.Errorf("AppendString(%q) = %s, want x%s", in, got, want)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	for _, in := range []string{``, `{`, `[1,]`, `{"a" 1}`, `"abc`, `tru`, `1 2`, `{a:1}`, `"\x"`, "\"a\x01\"", `[` + string(make([]byte, 0))} {
 		if _, err := Parse(in); !errors.Is(err, ErrSyntax) {
