@@ -33,10 +33,15 @@
 //     innerunique, leftouter, semi and anti joins) run inside the scan's worker
 //     goroutines; summarize keeps one partial aggregation per worker and merges
 //     them. take stops the scan early.
+//   - Expressions over aggregates in summarize (round(sum(x) / 1e9, 1),
+//     countif(p) * 100.0 / count()) aggregate each distinct call once into a
+//     hidden column; a projection then evaluates the expressions (summarize.go).
+//   - range generates its values lazily, a batch at a time (op.Range).
 //
 // Pipeline breakers (summarize, sort, join build, materialized lets) account
 // their memory against Config.MemoryBudget and fail with op.ErrMemory past it.
-// Cancellation is checked between batches.
+// Cancellation is checked between batches, and inside the long loops of one
+// batch (sort runs and merges, join build and probe).
 //
 // Planning errors with a position come back as lang.ErrorList, like parse and
 // bind errors. Unsupported constructs are errors, never silent wrong answers.

@@ -202,6 +202,8 @@ func describeOp(b *strings.Builder, o op.Operator, depth int) {
 		describeOp(b, x.In, depth+1)
 	case *op.Values:
 		fmt.Fprintf(b, "%svalues\n", ind)
+	case *op.Range:
+		fmt.Fprintf(b, "%srange (generated lazily, %d rows per batch)\n", ind, op.RangeBatchRows)
 	default:
 		fmt.Fprintf(b, "%s%T\n", ind, o)
 	}

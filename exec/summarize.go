@@ -322,5 +322,9 @@ func (p *planner) noteSummarize(in op.Operator, descr, keyNames []string) {
 	if _, ok := in.(*op.Parallel); ok {
 		mode = " (per-worker partial aggregation, merged)"
 	}
-	p.note("summarize %s by %s%s", strings.Join(descr, ", "), strings.Join(keyNames, ", "), mode)
+	by := ""
+	if len(keyNames) > 0 {
+		by = " by " + strings.Join(keyNames, ", ")
+	}
+	p.note("summarize %s%s%s", strings.Join(descr, ", "), by, mode)
 }

@@ -44,6 +44,11 @@ func TestSummarizeExpressions(t *testing.T) {
 			cols: "k:string,a:long,b:long,n:long", rows: "x|2|10|2\ny|5|5|0"},
 		{name: "aggregate over expression", q: T + ` | summarize r = sum(a * b) / count()`, cols: "r:long", rows: "23"},
 		{name: "nested parens and unary", q: T + ` | summarize r = -(max(a) - min(a))`, rows: "-4"},
+		{name: "dynamic aggregates in functions", q: T + ` | summarize n = array_length(make_set(a)), l = tostring(make_list(b)) by k`,
+			rows: "x|2|[10,10,20]\ny|1|[5]"},
+		{name: "percentile with constant argument", q: T + ` | summarize p = percentile(a, 100) * 2`, rows: "10"},
+		{name: "bin of an aggregate", q: `datatable(t:datetime)[datetime(2024-01-01 10:20), datetime(2024-01-01 11:40)] | summarize last = bin(max(t), 1h), d = (max(t) - min(t)) / 1m`,
+			cols: "last:datetime,d:real", rows: "2024-01-01T11:00:00.0000000Z|80"},
 		{name: "let scalar in expression", q: `let f = 10; ` + T + ` | summarize r = count() * f`, rows: "40"},
 	}
 	e := newTestEngine(nil)

@@ -315,21 +315,14 @@ func appendFloatJSON(dst []byte, f float64) []byte {
 		dst = appendFloatText(dst, f)
 		return append(dst, '"')
 	}
-	return strconv.AppendFloat(dst, f, 'g', -1, 64)
+	return dyn.AppendReal(dst, f)
 }
 
-// appendFloatText appends the text of a real: NaN, Infinity and -Infinity for
-// the values that are not numbers.
+// appendFloatText appends the text of a real as Kusto writes it (1421312.58,
+// not 1.42131258e+06): NaN, Infinity and -Infinity for the values that are not
+// numbers.
 func appendFloatText(dst []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(dst, "NaN"...)
-	case math.IsInf(f, 1):
-		return append(dst, "Infinity"...)
-	case math.IsInf(f, -1):
-		return append(dst, "-Infinity"...)
-	}
-	return strconv.AppendFloat(dst, f, 'g', -1, 64)
+	return dyn.AppendReal(dst, f)
 }
 
 // appendDecimal appends the exact decimal text of n at the given scale without

@@ -33,7 +33,8 @@ Ctrl+C cancels a running query or clears the line; Ctrl+D quits. #help lists
 the # commands (#tables, #schema T, #types, #explain, #save FILE, #quit).
 
 When standard input is not a terminal, queries are read from it (each runs when
-complete or at a blank line) and their results printed.`,
+complete and the next line does not continue it, or at a blank line) and their
+results printed; the exit status is 1 when any of them failed.`,
 		flags: func(fs *flag.FlagSet) { dataDirFlag(fs) },
 		run:   runRepl,
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"time"
 
 	"github.com/prowl-hunt/prowl"
@@ -68,7 +69,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := prowl.Open(dir, nil)
+	// The endpoint's own host joins the never-block list, so no indicator can
+	// cut clients off from prowl itself.
+	host, _, err := net.SplitHostPort(*f.addr)
+	if err != nil {
+		return usagef("--addr: %v", err)
+	}
+	db, err := prowl.Open(dir, &prowl.Options{OwnHosts: []string{host}, User: e.getenv("USER")})
 	if err != nil {
 		return err
 	}

@@ -456,23 +456,27 @@ func ToString(v Value) string {
 // back to the same number, in exponent form (1E+15, 1E-05) outside
 // [1e-4, 1e15), NaN, Infinity, -Infinity.
 func FormatReal(f float64) string {
+	return string(AppendReal(nil, f))
+}
+
+// AppendReal appends the Kusto text of a real (see FormatReal): plain decimal
+// digits for magnitudes in [1e-4, 1e15), exponent form (1E+15, 1.5E-07) outside,
+// NaN, Infinity and -Infinity for the values that are not numbers.
+func AppendReal(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
-		return "NaN"
+		return append(dst, "NaN"...)
 	case math.IsInf(f, 1):
-		return "Infinity"
+		return append(dst, "Infinity"...)
 	case math.IsInf(f, -1):
-		return "-Infinity"
+		return append(dst, "-Infinity"...)
 	case f == 0:
-		return "0"
+		return append(dst, '0')
 	}
-	a := math.Abs(f)
-	if a >= 1e-4 && a < 1e15 {
-		return strconv.FormatFloat(f, 'f', -1, 64)
+	if a := math.Abs(f); a >= 1e-4 && a < 1e15 {
+		return strconv.AppendFloat(dst, f, 'f', -1, 64)
 	}
-	s := strconv.FormatFloat(f, 'E', -1, 64) // 1E+15, 1.5E-07
-	// .NET writes at least two exponent digits, as Go does
-	return s
+	return strconv.AppendFloat(dst, f, 'E', -1, 64)
 }
 
 // Equal reports whether two values are equal (numbers compare by value).
