@@ -526,6 +526,57 @@ func TestAccountUser(t *testing.T) {
 	}
 }
 
+// TestAccountUserRuns covers the run cache (a row equal to the one before
+// reuses its bytes; a row differing in any argument must not), all system
+// account spellings, near-misses of the system SIDs, and a constant argument.
+func TestAccountUserRuns(t *testing.T) {
+	_, reg, _ := install(t)
+	type row struct{ sid, name, dom, upn, want string }
+	rows := []row{
+		{"S-1-5-21-1", "Alice", "CONTOSO", "", `contoso\alice`},
+		{"S-1-5-21-1", "Alice", "CONTOSO", "", `contoso\alice`},
+		{"S-1-5-21-1", "Alice", "FABRIKAM", "", `fabrikam\alice`},
+		{"S-1-5-21-1", "Alice", "FABRIKAM", "A@F.com", "a@f.com"},
+		{"S-1-5-21-1", "Alice", "FABRIKAM", "A@F.com", "a@f.com"},
+		{"S-1-5-19", "Alice", "FABRIKAM", "A@F.com", ""},
+		{"S-1-5-19", "Alice", "FABRIKAM", "A@F.com", ""},
+		{"S-1-5-190", "Alice", "FABRIKAM", "A@F.com", "a@f.com"},
+		{"S-1-5-21", "Alice", "FABRIKAM", "A@F.com", "a@f.com"},
+		{"", "local service", "NT", "", ""},
+		{"", "LocalService", "NT", "", ""},
+		{"", "NetworkService", "NT", "", ""},
+		{"", "NETWORK SERVICE", "NT", "", ""},
+		{"", "system", "NT", "", ""},
+		{"", "systems", "NT", "", `nt\systems`},
+		{"", "Bob", "", "", `\bob`},
+		{"", "", "", "", ""},
+	}
+	var sid, name, dom, upn, want []string
+	for _, r := range rows {
+		sid, name, dom, upn, want = append(sid, r.sid), append(name, r.name), append(dom, r.dom), append(upn, r.upn), append(want, r.want)
+	}
+	args := []fn.Arg{{Type: kusto.String, Array: strArr(sid...)}, {Type: kusto.String, Array: strArr(name...)},
+		{Type: kusto.String, Array: strArr(dom...)}, {Type: kusto.String, Array: strArr(upn...)}}
+	out, err := reg.kernels["account_user"](&fn.Context{}, args, len(rows), kusto.String)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, strings_(out)); d != "" {
+		t.Errorf("account_user (-want +got):\n%s", d)
+	}
+
+	// A constant domain and UPN with varying names.
+	args = []fn.Arg{{Type: kusto.String, Array: strArr("S-1-5-21-9", "S-1-5-18", "S-1-5-21-9")}, {Type: kusto.String, Array: strArr("Carol", "Carol", "Dave")},
+		{Type: kusto.String, Array: strArr("CORP"), Const: true}, {Type: kusto.String, Array: strArr(""), Const: true}}
+	out, err = reg.kernels["account_user"](&fn.Context{}, args, 3, kusto.String)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{`corp\carol`, "", `corp\dave`}, strings_(out)); d != "" {
+		t.Errorf("account_user with constants (-want +got):\n%s", d)
+	}
+}
+
 func TestTenantLimitRefusedBeforeStoring(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(govern.StateDir(dir), 0o755)

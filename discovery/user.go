@@ -2,10 +2,12 @@ package discovery
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/prowl-hunt/prowl/exec/fn"
 	"github.com/prowl-hunt/prowl/kusto"
@@ -28,13 +30,33 @@ var accountUserSig = &lang.FuncSig{
 	},
 }
 
-var systemSIDs = map[string]bool{"S-1-5-18": true, "S-1-5-19": true, "S-1-5-20": true}
+// isSystemSID reports whether sid is S-1-5-18, S-1-5-19 or S-1-5-20,
+// without a map lookup (it runs once per row).
+func isSystemSID(sid string) bool {
+	if len(sid) != 8 || sid[:6] != "S-1-5-" {
+		return false
+	}
+	switch sid[6:] {
+	case "18", "19", "20":
+		return true
+	}
+	return false
+}
 
+// isSystemName reports whether n names a built-in service account, ignoring
+// case. The length switch keeps the common (non-system) case to one compare.
 func isSystemName(n string) bool {
-	for _, s := range []string{"system", "local service", "network service", "localservice", "networkservice"} {
-		if strings.EqualFold(n, s) {
-			return true
-		}
+	switch len(n) {
+	case 6:
+		return strings.EqualFold(n, "system")
+	case 12:
+		return strings.EqualFold(n, "localservice")
+	case 13:
+		return strings.EqualFold(n, "local service")
+	case 14:
+		return strings.EqualFold(n, "networkservice")
+	case 15:
+		return strings.EqualFold(n, "network service")
 	}
 	return false
 }
@@ -73,33 +95,42 @@ func appendLower(buf []byte, parts ...string) []byte {
 }
 
 // accountUserKernel runs per row (four varying arguments) without allocating
-// per row: it lower-cases into a scratch buffer appended straight to the
-// output. Non-ASCII letters keep their case.
+// per row: it lower-cases straight into the output's data buffer, and a row
+// with the same account as the row before copies that row's bytes instead of
+// re-deriving them (events of one process come in runs). Non-ASCII letters
+// keep their case.
 func accountUserKernel(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
-	cols := make([]strCol, 4)
+	var cols [4]strCol
 	for i := range cols {
 		a, _ := args[i].Array.(*array.String)
 		cols[i] = strCol{a: a, konst: args[i].Const}
 	}
-	b := array.NewStringBuilder(mem(ctx))
-	defer b.Release()
-	b.Reserve(n)
-	b.ReserveData(n * 16)
-	var buf []byte
+	offsets := make([]int32, n+1)
+	data := make([]byte, 0, n*16)
+	var psid, pname, pdomain, pupn string
+	pstart, pend := 0, 0
 	for i := 0; i < n; i++ {
 		sid, name, domain, upn := cols[0].at(i), cols[1].at(i), cols[2].at(i), cols[3].at(i)
+		start := len(data)
 		switch {
-		case systemSIDs[sid] || isSystemName(name):
-			b.Append("")
+		case i > 0 && upn == pupn && name == pname && sid == psid && domain == pdomain:
+			data = append(data, data[pstart:pend]...)
+		case isSystemSID(sid) || isSystemName(name):
 		case upn != "":
-			buf = appendLower(buf[:0], upn)
-			b.BinaryBuilder.Append(buf)
+			data = appendLower(data, upn)
 		case name != "":
-			buf = appendLower(buf[:0], domain, `\`, name)
-			b.BinaryBuilder.Append(buf)
-		default:
-			b.Append("")
+			data = appendLower(data, domain, `\`, name)
 		}
+		if len(data) > math.MaxInt32 {
+			return nil, fmt.Errorf("account_user: result of %d rows exceeds 2 GiB", n)
+		}
+		offsets[i+1] = int32(len(data))
+		psid, pname, pdomain, pupn = sid, name, domain, upn
+		pstart, pend = start, len(data)
 	}
-	return b.NewArray(), nil
+	d := array.NewData(arrow.BinaryTypes.String, n,
+		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(offsets)), memory.NewBufferBytes(data)},
+		nil, 0, 0)
+	defer d.Release()
+	return array.NewStringData(d), nil
 }

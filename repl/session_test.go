@@ -107,7 +107,7 @@ func TestSessionCommands(t *testing.T) {
 		wantErr        string
 		types, explain bool
 	}{
-		{in: "#save x.csv", wantErr: "no result yet"},
+		{in: "#save " + filepath.Join(t.TempDir(), "x.csv"), wantErr: "no result yet"},
 		{in: "#help", wantOut: "#save FILE"},
 		{in: "#tables", wantOut: "DeviceNetworkEvents\n"},
 		{in: "#schema DeviceNetworkEvents", wantOut: "RemoteUrl"},

@@ -93,9 +93,14 @@ func sortRows(rows [][]any) {
 	})
 }
 
+// less orders rows column by column; a null sorts before any value, so the
+// order is total and tests do not depend on how ties were scanned.
 func less(a, b []any) bool {
 	for k := range a {
 		x, y := a[k], b[k]
+		if (x == nil) != (y == nil) {
+			return x == nil
+		}
 		switch xv := x.(type) {
 		case int64:
 			if yv, ok := y.(int64); ok && xv != yv {

@@ -314,6 +314,16 @@ func Take(a arrow.Array, idx []int32) arrow.Array {
 	}
 	switch x := a.(type) {
 	case *array.Dictionary:
+		if xi, ok := x.Indices().(*array.Int32); ok && x.NullN() == 0 {
+			src := xi.Int32Values()
+			i32 := make([]int32, len(idx))
+			for i, j := range idx {
+				i32[i] = src[j]
+			}
+			dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: x.Dictionary().DataType()}
+			d := array.NewDataWithDictionary(dt, len(idx), []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(i32))}, 0, 0, x.Dictionary().Data().(*array.Data))
+			return array.MakeFromData(d)
+		}
 		ix := make([]int64, len(idx))
 		valid := make([]bool, len(idx))
 		hasNull := false
@@ -371,15 +381,27 @@ func Take(a arrow.Array, idx []int32) arrow.Array {
 		}
 		return b.NewArray()
 	}
-	src := Ints(a)
-	vals := make([]int64, len(idx))
+	var vals []int64
+	if x, ok := a.(*array.Int32); ok {
+		// Gather straight from the 32-bit values (no whole-column widening).
+		src := x.Int32Values()
+		vals = make([]int64, len(idx))
+		for i, j := range idx {
+			vals[i] = int64(src[j])
+		}
+	} else {
+		src := Ints(a)
+		vals = make([]int64, len(idx))
+		for i, j := range idx {
+			vals[i] = src[j]
+		}
+	}
 	var valid []bool
 	if a.NullN() > 0 {
 		valid = make([]bool, len(idx))
 	}
-	for i, j := range idx {
-		vals[i] = src[j]
-		if valid != nil {
+	if valid != nil {
+		for i, j := range idx {
 			valid[i] = a.IsValid(int(j))
 		}
 	}

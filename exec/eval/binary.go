@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/prowl-hunt/prowl/exec/strops"
 	"github.com/prowl-hunt/prowl/kusto"
@@ -240,6 +241,13 @@ func (e *Compare) Eval(c *Ctx, b *Batch) (Value, error) {
 		return Value{Type: kusto.Bool, Array: NewBools(out, valid), Const: isConst}, nil
 	}
 	useFloat := l.Type == kusto.Real || r.Type == kusto.Real
+	if !useFloat && !l.Const && r.Const && r.Array.Len() > 0 && r.Array.IsValid(0) && l.Array.Len() == n {
+		if y, ok := constInt(r.Array); ok {
+			if v, ok := compareIntConst(e.Op, l.Array, y); ok {
+				return v, nil
+			}
+		}
+	}
 	var lo, ro operand
 	if useFloat {
 		lo, ro = readFloats(l), readFloats(r)
@@ -477,4 +485,90 @@ func (e *Between) Eval(c *Ctx, b *Batch) (Value, error) {
 		x = &Not{X: x}
 	}
 	return x.Eval(c, b)
+}
+
+// constInt reads the first value of an integer-backed array.
+func constInt(a arrow.Array) (int64, bool) {
+	switch x := a.(type) {
+	case *array.Int64:
+		return x.Value(0), true
+	case *array.Int32:
+		return int64(x.Value(0)), true
+	case *array.Timestamp:
+		return int64(x.Value(0)), true
+	case *array.Duration:
+		return int64(x.Value(0)), true
+	}
+	return 0, false
+}
+
+// compareIntConst compares an integer column with a constant in one tight
+// loop per operator (false when the column's layout has no fast path).
+func compareIntConst(op string, a arrow.Array, y int64) (Value, bool) {
+	var out []bool
+	var ok bool
+	switch x := a.(type) {
+	case *array.Int32:
+		out, ok = cmpConst(op, x.Int32Values(), y)
+	case *array.Int64:
+		out, ok = cmpConst(op, x.Int64Values(), y)
+	case *array.Timestamp, *array.Duration:
+		out, ok = cmpConst(op, Ints(a), y)
+	}
+	if !ok {
+		return Value{}, false
+	}
+	var valid []bool
+	if a.NullN() > 0 {
+		// Kusto: with one null side == is false, != is true; ordering is null.
+		valid = make([]bool, len(out))
+		for i := range out {
+			if a.IsValid(i) {
+				valid[i] = true
+				continue
+			}
+			switch op {
+			case "==":
+				out[i], valid[i] = false, true
+			case "!=":
+				out[i], valid[i] = true, true
+			default:
+				out[i] = false
+			}
+		}
+	}
+	return Value{Type: kusto.Bool, Array: NewBools(out, valid)}, true
+}
+
+func cmpConst[T int32 | int64](op string, vals []T, y int64) ([]bool, bool) {
+	out := make([]bool, len(vals))
+	switch op {
+	case "==":
+		for i, v := range vals {
+			out[i] = int64(v) == y
+		}
+	case "!=":
+		for i, v := range vals {
+			out[i] = int64(v) != y
+		}
+	case "<":
+		for i, v := range vals {
+			out[i] = int64(v) < y
+		}
+	case "<=":
+		for i, v := range vals {
+			out[i] = int64(v) <= y
+		}
+	case ">":
+		for i, v := range vals {
+			out[i] = int64(v) > y
+		}
+	case ">=":
+		for i, v := range vals {
+			out[i] = int64(v) >= y
+		}
+	default:
+		return nil, false
+	}
+	return out, true
 }

@@ -174,8 +174,17 @@ func (g *Grouper) Assign(cols []arrow.Array, rows []int32, groups []uint32) {
 			for i := range per {
 				per[i] = -1
 			}
+			var iv []int32
+			if xi, ok := d.Indices().(*array.Int32); ok {
+				iv = xi.Int32Values()
+			}
 			for j, r := range rows {
-				ix := d.GetValueIndex(int(r))
+				var ix int
+				if iv != nil {
+					ix = int(iv[r])
+				} else {
+					ix = d.GetValueIndex(int(r))
+				}
 				id := per[ix]
 				if id < 0 {
 					s := eval.StringAt(dict, ix)

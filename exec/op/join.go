@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/prowl-hunt/prowl/exec/eval"
 	"github.com/prowl-hunt/prowl/kusto"
@@ -74,6 +76,34 @@ func (k *keyCodec) key(r int) (string, bool) {
 	k.buf = buf
 	// The caller copies the string when it keeps it.
 	return unsafeString(buf), true
+}
+
+// dictKey returns the key column and its indices when the key is a single
+// string column arriving dictionary-encoded with int32 indices.
+func (k *keyCodec) dictKey() (*array.Dictionary, []int32) {
+	if len(k.cols) != 1 || (k.types[0] != kusto.String && k.types[0] != kusto.Guid) {
+		return nil, nil
+	}
+	d, ok := k.cols[0].(*array.Dictionary)
+	if !ok {
+		return nil, nil
+	}
+	idx, ok := d.Indices().(*array.Int32)
+	if !ok {
+		return nil, nil
+	}
+	return d, idx.Int32Values()
+}
+
+// lookupString finds the chain head of a single string key (-1 when absent).
+func (j *Join) lookupString(buf *[]byte, s string) int32 {
+	b := binary.LittleEndian.AppendUint32((*buf)[:0], uint32(len(s)))
+	b = append(b, s...)
+	*buf = b
+	if h, ok := j.table[unsafeString(b)]; ok {
+		return h
+	}
+	return -1
 }
 
 // KeyTypes picks the common type of each pair of join keys.
@@ -225,13 +255,35 @@ func (j *Join) probe(lb *eval.Batch) (*eval.Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	var lidx, ridx []int32
 	n := lb.Len()
+	var lidx, ridx []int32
+	if j.Kind == "inner" || j.Kind == "leftouter" {
+		lidx, ridx = make([]int32, 0, n), make([]int32, 0, n)
+	}
 	var ctx context.Context
 	if j.Ctx != nil {
 		ctx = j.Ctx.Ctx
 	}
 	checked := 0
+	// Fast path: one string key arriving dictionary-encoded. Each dictionary
+	// entry is looked up once; rows then only index the per-entry heads.
+	var dictHeads []int32
+	var dictIdx []int32
+	var dictArr *array.Dictionary
+	var buf []byte
+	nullHead := int32(-1)
+	if j.Kind != "innerunique" {
+		dictArr, dictIdx = kc.dictKey()
+		if dictArr != nil {
+			// Entries are looked up lazily (-2: not yet), as a batch may
+			// use few entries of a large dictionary.
+			dictHeads = make([]int32, dictArr.Dictionary().Len())
+			for e := range dictHeads {
+				dictHeads[e] = -2
+			}
+			nullHead = j.lookupString(&buf, "")
+		}
+	}
 	for i := 0; i < n; i++ {
 		// A batch can fan out to many rows (many right matches per key):
 		// check for cancellation as rows, and output, accumulate.
@@ -242,11 +294,31 @@ func (j *Join) probe(lb *eval.Batch) (*eval.Batch, error) {
 			}
 		}
 		l := lb.Row(i)
-		k, ok := kc.key(l)
+		var k string
+		ok := true
 		head := int32(-1)
-		if ok {
-			if h, found := j.table[k]; found {
-				head = h
+		if dictHeads != nil {
+			if dictArr.IsNull(l) {
+				head = nullHead
+			} else {
+				e := dictIdx[l]
+				head = dictHeads[e]
+				if head == -2 {
+					dict := dictArr.Dictionary()
+					if dict.IsNull(int(e)) {
+						head = nullHead
+					} else {
+						head = j.lookupString(&buf, eval.StringAt(dict, int(e)))
+					}
+					dictHeads[e] = head
+				}
+			}
+		} else {
+			k, ok = kc.key(l)
+			if ok {
+				if h, found := j.table[k]; found {
+					head = h
+				}
 			}
 		}
 		switch j.Kind {
@@ -327,9 +399,34 @@ func (j *Join) assemble(lb *eval.Batch, lidx, ridx []int32) (*eval.Batch, error)
 			out.Cols = append(out.Cols, eval.NewNulls(t, n))
 			continue
 		}
+		if d := dictOver(j.right.Cols[c], ridx); d != nil {
+			out.Cols = append(out.Cols, d)
+			continue
+		}
 		out.Cols = append(out.Cols, TakeOrNull(t, j.right.Cols[c], ridx))
 	}
 	return out, nil
+}
+
+// dictOver gathers rows of a plain string column (of the small build side) as
+// a dictionary-encoded column whose dictionary is the column itself, so no
+// string is copied; it returns nil when the column is not a plain string
+// column or an index is -1.
+func dictOver(a arrow.Array, idx []int32) arrow.Array {
+	s, ok := a.(*array.String)
+	if !ok {
+		return nil
+	}
+	for _, i := range idx {
+		if i < 0 {
+			return nil
+		}
+	}
+	ix := make([]int32, len(idx))
+	copy(ix, idx)
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: s.DataType()}
+	d := array.NewDataWithDictionary(dt, len(ix), []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(ix))}, 0, 0, s.Data().(*array.Data))
+	return array.MakeFromData(d)
 }
 
 // TakeOrNull gathers rows; index -1 yields null ("" for strings).

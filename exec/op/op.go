@@ -158,10 +158,26 @@ func Drain(ctx context.Context, o Operator) ([]*eval.Batch, error) {
 }
 
 // Collect drains an operator into one compact batch.
+//
+// Batches with a selection vector are compacted as they arrive, so memory
+// held is proportional to the rows kept, not to the (wide) batches scanned.
 func Collect(ctx context.Context, o Operator, budget *Budget) (*eval.Batch, error) {
-	parts, err := Drain(ctx, o)
-	if err != nil {
-		return nil, err
+	var parts []*eval.Batch
+	for {
+		b, err := o.Next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if b == nil {
+			break
+		}
+		if b.Sel != nil {
+			if len(b.Sel) == 0 {
+				continue
+			}
+			b = b.Compact()
+		}
+		parts = append(parts, b)
 	}
 	return Concat(o.Schema(), parts, budget)
 }
