@@ -572,3 +572,109 @@ func cmpConst[T int32 | int64](op string, vals []T, y int64) ([]bool, bool) {
 	}
 	return out, true
 }
+
+// Select evaluates a column-vs-constant integer comparison straight into the
+// rows of b where it holds (in order). It reports false when the comparison has
+// no such fast path (other shapes, or a column with nulls); callers then Eval.
+func (e *Compare) Select(c *Ctx, b *Batch) ([]int32, bool, error) {
+	col, ok := e.L.(*Column)
+	k, ok2 := e.R.(*Const)
+	if !ok || !ok2 || isStringType(col.T) || col.T == kusto.Real || k.T == kusto.Real || isStringType(k.T) {
+		return nil, false, nil
+	}
+	if k.V == nil || k.V.Len() == 0 || !k.V.IsValid(0) {
+		return nil, false, nil
+	}
+	y, ok := constInt(k.V)
+	if !ok {
+		return nil, false, nil
+	}
+	lv, err := col.Eval(c, b)
+	if err != nil {
+		return nil, false, err
+	}
+	if lv.Array == nil || lv.Array.Len() != b.N || lv.Array.NullN() > 0 {
+		return nil, false, nil
+	}
+	switch x := lv.Array.(type) {
+	case *array.Int32:
+		return selConst(e.Op, x.Int32Values(), y, b)
+	case *array.Int64:
+		return selConst(e.Op, x.Int64Values(), y, b)
+	}
+	return nil, false, nil
+}
+
+func selConst[T int32 | int64](op string, vals []T, y int64, b *Batch) ([]int32, bool, error) {
+	switch op {
+	case "==", "!=", "<", "<=", ">", ">=":
+	default:
+		return nil, false, nil
+	}
+	sel := make([]int32, 0, b.Len())
+	rows := b.Sel
+	if rows == nil {
+		// Dense: one branch-light loop per operator.
+		switch op {
+		case "==":
+			for r, v := range vals {
+				if int64(v) == y {
+					sel = append(sel, int32(r))
+				}
+			}
+		case "!=":
+			for r, v := range vals {
+				if int64(v) != y {
+					sel = append(sel, int32(r))
+				}
+			}
+		case "<":
+			for r, v := range vals {
+				if int64(v) < y {
+					sel = append(sel, int32(r))
+				}
+			}
+		case "<=":
+			for r, v := range vals {
+				if int64(v) <= y {
+					sel = append(sel, int32(r))
+				}
+			}
+		case ">":
+			for r, v := range vals {
+				if int64(v) > y {
+					sel = append(sel, int32(r))
+				}
+			}
+		case ">=":
+			for r, v := range vals {
+				if int64(v) >= y {
+					sel = append(sel, int32(r))
+				}
+			}
+		}
+		return sel, true, nil
+	}
+	for _, r := range rows {
+		v := int64(vals[r])
+		var keep bool
+		switch op {
+		case "==":
+			keep = v == y
+		case "!=":
+			keep = v != y
+		case "<":
+			keep = v < y
+		case "<=":
+			keep = v <= y
+		case ">":
+			keep = v > y
+		case ">=":
+			keep = v >= y
+		}
+		if keep {
+			sel = append(sel, r)
+		}
+	}
+	return sel, true, nil
+}

@@ -192,3 +192,86 @@ func TestTakeKeepsDictionary(t *testing.T) {
 		t.Fatalf("decode: %v", dec)
 	}
 }
+
+// TestCompareIntConstFastPath checks the column-vs-constant integer loops,
+// including Kusto's null rules (== false, != true, ordering null).
+func TestCompareIntConstFastPath(t *testing.T) {
+	bld := array.NewInt32Builder(memory.DefaultAllocator)
+	bld.AppendValues([]int32{443, 80, 0, 8080}, []bool{true, true, false, true})
+	col := bld.NewArray()
+	b := &Batch{Cols: []arrow.Array{col}, N: 4}
+	c := &Const{V: NewInts(kusto.Long, []int64{443}, nil), T: kusto.Long}
+	// valid, value per row; "n" marks null.
+	want := map[string]string{
+		"==": "TFFF", "!=": "FTTT", "<": "FTnF", "<=": "TTnF", ">": "FFnT", ">=": "TFnT",
+	}
+	for op, w := range want {
+		v, err := (&Compare{Op: op, L: &Column{Index: 0, T: kusto.Int}, R: c}).Eval(nil, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		bs := v.Array.(*array.Boolean)
+		for i := 0; i < bs.Len(); i++ {
+			switch {
+			case bs.IsNull(i):
+				got += "n"
+			case bs.Value(i):
+				got += "T"
+			default:
+				got += "F"
+			}
+		}
+		if got != w {
+			t.Errorf("x %s 443 = %s, want %s", op, got, w)
+		}
+	}
+}
+
+func TestTakeInt32AndDictionary(t *testing.T) {
+	bld := array.NewInt32Builder(memory.DefaultAllocator)
+	bld.AppendValues([]int32{5, 6, 0, 8}, []bool{true, true, false, true})
+	got := Take(bld.NewArray(), []int32{3, 2, 0})
+	if got.Len() != 3 || Ints(got)[0] != 8 || got.IsValid(1) || Ints(got)[2] != 5 {
+		t.Fatalf("int32 take = %v", got)
+	}
+	d := Take(dict(t, "x", "y", "x", "z"), []int32{3, 0, 1})
+	var s []string
+	for i := 0; i < d.Len(); i++ {
+		s = append(s, StringAt(d, i))
+	}
+	if diff := cmp.Diff([]string{"z", "x", "y"}, s); diff != "" {
+		t.Fatalf("dictionary take (-want +got):\n%s", diff)
+	}
+}
+
+func TestCompareSelect(t *testing.T) {
+	col := NewInts(kusto.Long, []int64{443, 80, 443, 8080, 22}, nil)
+	c := &Const{V: NewInts(kusto.Long, []int64{443}, nil), T: kusto.Long}
+	cases := []struct {
+		op   string
+		sel  []int32
+		want []int32
+	}{
+		{"!=", nil, []int32{1, 3, 4}},
+		{"!=", []int32{0, 3, 4}, []int32{3, 4}},
+		{"==", nil, []int32{0, 2}},
+		{"<", []int32{1, 2, 4}, []int32{1, 4}},
+		{">=", nil, []int32{0, 2, 3}},
+	}
+	for _, tc := range cases {
+		b := &Batch{Cols: []arrow.Array{col}, N: 5, Sel: tc.sel}
+		got, ok, err := (&Compare{Op: tc.op, L: &Column{Index: 0, T: kusto.Long}, R: c}).Select(nil, b)
+		if err != nil || !ok {
+			t.Fatalf("%s: ok=%v err=%v", tc.op, ok, err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%s %v (-want +got):\n%s", tc.op, tc.sel, diff)
+		}
+	}
+	// A column with nulls takes the general path (Kusto null rules).
+	withNull := NewInts(kusto.Long, []int64{1, 0}, []bool{true, false})
+	if _, ok, _ := (&Compare{Op: "!=", L: &Column{Index: 0, T: kusto.Long}, R: c}).Select(nil, &Batch{Cols: []arrow.Array{withNull}, N: 2}); ok {
+		t.Fatal("Select must decline columns with nulls")
+	}
+}

@@ -43,6 +43,7 @@ type aggState struct {
 	g      *Grouper
 	aggs   []agg.Aggregator
 	groups []uint32
+	iota   []int32 // 0..n-1, reused for batches without a selection vector
 	bytes  int64
 }
 
@@ -79,7 +80,16 @@ func (st *aggState) update(c *eval.Ctx, b *eval.Batch) error {
 		st.groups = make([]uint32, n)
 	}
 	groups := st.groups[:n]
-	rows := b.Rows()
+	rows := b.Sel
+	if rows == nil {
+		if len(st.iota) < n {
+			st.iota = make([]int32, n)
+			for i := range st.iota {
+				st.iota[i] = int32(i)
+			}
+		}
+		rows = st.iota[:n]
+	}
 	st.g.Assign(keys, rows, groups)
 	for i, a := range st.s.Aggs {
 		args := make([]fn.Arg, len(a.Args))

@@ -19,6 +19,18 @@ type Filter struct {
 func (f *Filter) Describe() string { return "where " + f.Text }
 
 func (f *Filter) Apply(c *eval.Ctx, b *eval.Batch) (*eval.Batch, error) {
+	if cmp, ok := f.Pred.(*eval.Compare); ok {
+		sel, ok, err := cmp.Select(c, b)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if len(sel) == b.N {
+				sel = nil
+			}
+			return &eval.Batch{Cols: b.Cols, N: b.N, Sel: sel}, nil
+		}
+	}
 	v, err := f.Pred.Eval(c, b)
 	if err != nil {
 		return nil, err
