@@ -29,6 +29,9 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./lang -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./lang -run '^$$' -fuzz FuzzLex -fuzztime $(FUZZTIME)
+	$(GO) test ./storage/ingest -run '^$$' -fuzz FuzzIngestNDJSON -fuzztime $(FUZZTIME)
+	$(GO) test ./storage/ingest -run '^$$' -fuzz FuzzIngestCSV -fuzztime $(FUZZTIME)
+	$(GO) test ./storage/ingest -run '^$$' -fuzz FuzzIngestProxy -fuzztime $(FUZZTIME)
 
 clean:
 	rm -rf bin demo-data
