@@ -60,7 +60,7 @@ func neededIn(info *lang.Info, o ast.Op, in kusto.Schema, need map[string]bool) 
 				}
 			})
 			// functions that name columns at run time
-			walkExpr(x, func(e ast.Expr) bool {
+			ast.InspectExpr(x, func(e ast.Expr) bool {
 				c, ok := e.(*ast.Call)
 				if !ok || info.Calls[c] == nil {
 					return true
@@ -195,7 +195,7 @@ func neededIn(info *lang.Info, o ast.Op, in kusto.Schema, need map[string]bool) 
 
 func hasStar(x ast.Expr) bool {
 	found := false
-	walkExpr(x, func(e ast.Expr) bool {
+	ast.InspectExpr(x, func(e ast.Expr) bool {
 		if _, ok := e.(*ast.Star); ok {
 			found = true
 		}
@@ -207,7 +207,7 @@ func hasStar(x ast.Expr) bool {
 // walkRefs calls f with the input column index of every column reference in
 // the scalar expression x (not descending into tabular sub-expressions).
 func walkRefs(info *lang.Info, x ast.Expr, f func(col int)) {
-	walkExpr(x, func(e ast.Expr) bool {
+	ast.InspectExpr(x, func(e ast.Expr) bool {
 		if _, tab := info.Schemas[e]; tab {
 			return false
 		}
@@ -223,36 +223,4 @@ func walkRefs(info *lang.Info, x ast.Expr, f func(col int)) {
 		}
 		return true
 	})
-}
-
-// walkExpr visits x and its scalar sub-expressions while visit returns true.
-func walkExpr(x ast.Expr, visit func(ast.Expr) bool) {
-	if x == nil || !visit(x) {
-		return
-	}
-	switch v := x.(type) {
-	case *ast.Paren:
-		walkExpr(v.X, visit)
-	case *ast.Binary:
-		walkExpr(v.L, visit)
-		walkExpr(v.R, visit)
-	case *ast.Unary:
-		walkExpr(v.X, visit)
-	case *ast.Call:
-		for _, a := range v.Args {
-			walkExpr(a, visit)
-		}
-	case *ast.Member:
-		walkExpr(v.X, visit)
-	case *ast.Index:
-		walkExpr(v.X, visit)
-		walkExpr(v.Index, visit)
-	case *ast.List:
-		for _, a := range v.Items {
-			walkExpr(a, visit)
-		}
-	case *ast.RangeExpr:
-		walkExpr(v.Lo, visit)
-		walkExpr(v.Hi, visit)
-	}
 }

@@ -134,7 +134,7 @@ func (p *planner) summarizeExprs(in op.Operator, v *ast.Summarize, out kusto.Sch
 			continue
 		}
 		var werr error
-		walkExpr(ne.X, func(x ast.Expr) bool {
+		ast.InspectExpr(ne.X, func(x ast.Expr) bool {
 			if werr != nil {
 				return false
 			}

@@ -1109,37 +1109,9 @@ func containsAgg(x ast.Expr, info *Info) bool {
 	return found
 }
 
-// walkExpr visits the scalar sub-expressions of x.
+// walkExpr calls f for x and each of its scalar sub-expressions.
 func walkExpr(x ast.Expr, f func(ast.Expr)) {
-	if x == nil {
-		return
-	}
-	f(x)
-	switch v := x.(type) {
-	case *ast.Binary:
-		walkExpr(v.L, f)
-		walkExpr(v.R, f)
-	case *ast.Unary:
-		walkExpr(v.X, f)
-	case *ast.Call:
-		for _, a := range v.Args {
-			walkExpr(a, f)
-		}
-	case *ast.Member:
-		walkExpr(v.X, f)
-	case *ast.Index:
-		walkExpr(v.X, f)
-		walkExpr(v.Index, f)
-	case *ast.List:
-		for _, a := range v.Items {
-			walkExpr(a, f)
-		}
-	case *ast.RangeExpr:
-		walkExpr(v.Lo, f)
-		walkExpr(v.Hi, f)
-	case *ast.Paren:
-		walkExpr(v.X, f)
-	}
+	ast.InspectExpr(x, func(e ast.Expr) bool { f(e); return true })
 }
 
 // joinConds binds join/lookup conditions; it returns the key column names of

@@ -184,9 +184,6 @@ func (p *ptyProwl) wait() {
 }
 
 func TestReplOnTerminal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs prowl in a pseudo-terminal")
-	}
 	dir := t.TempDir()
 	p := startPty(t, "repl", "--data", dir)
 	scr, send, typeLine := p.scr, p.send, p.typeLine
@@ -247,9 +244,6 @@ func TestReplOnTerminal(t *testing.T) {
 }
 
 func TestReplTerminalHistoryChartQuit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs prowl in a pseudo-terminal")
-	}
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "_prowl"), 0o755); err != nil {
 		t.Fatal(err)
