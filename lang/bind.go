@@ -548,31 +548,9 @@ func (b *binder) op1(o ast.Op, in tab, sc *scope) tab {
 		}
 		return tab{schema: out, bad: in.bad}
 	case *ast.Extend:
-		out := append(kusto.Schema(nil), in.schema...)
-		col := 0
-		for _, ne := range v.Cols {
-			t := b.scalar(ne.X, sc, &row{schema: out, bad: in.bad})
-			name := b.columnName(ne, &col, out, nil)
-			if i := out.Index(name); i >= 0 {
-				out[i].Type = t
-			} else {
-				out = append(out, kusto.Column{Name: name, Type: t})
-			}
-		}
-		return tab{schema: out, bad: in.bad}
+		return b.extendCols(v.Cols, in, sc)
 	case *ast.Serialize:
-		out := append(kusto.Schema(nil), in.schema...)
-		col := 0
-		for _, ne := range v.Cols {
-			t := b.scalar(ne.X, sc, &row{schema: out, bad: in.bad})
-			name := b.columnName(ne, &col, out, nil)
-			if i := out.Index(name); i >= 0 {
-				out[i].Type = t
-			} else {
-				out = append(out, kusto.Column{Name: name, Type: t})
-			}
-		}
-		return tab{schema: out, bad: in.bad}
+		return b.extendCols(v.Cols, in, sc)
 	case *ast.ProjectAway:
 		drop := b.matchNames(v.Names, in, v.P)
 		var out kusto.Schema
@@ -820,6 +798,24 @@ func wildMatch(pat, name string) bool {
 
 // columnName gives the output name of a project/extend column: explicit, the
 // name of a plain column, or ColumnN (the first N not already taken).
+// extendCols binds the columns of extend and serialize: each is added to the
+// input schema, or replaces the column of the same name, and later columns see
+// earlier ones.
+func (b *binder) extendCols(cols []*ast.NamedExpr, in tab, sc *scope) tab {
+	out := append(kusto.Schema(nil), in.schema...)
+	col := 0
+	for _, ne := range cols {
+		t := b.scalar(ne.X, sc, &row{schema: out, bad: in.bad})
+		name := b.columnName(ne, &col, out, nil)
+		if i := out.Index(name); i >= 0 {
+			out[i].Type = t
+		} else {
+			out = append(out, kusto.Column{Name: name, Type: t})
+		}
+	}
+	return tab{schema: out, bad: in.bad}
+}
+
 func (b *binder) columnName(ne *ast.NamedExpr, col *int, in, out kusto.Schema) string {
 	if len(ne.Names) > 0 {
 		b.errorf(ne.P, "(A, B) = ... needs a function that returns several columns")

@@ -6,7 +6,9 @@ import (
 	"testing"
 )
 
-func addSeeds(f *testing.F) {
+// AddFuzzSeeds seeds a fuzz target with every fourth corpus query and the
+// lexical traps; exported (in tests only) so FuzzParse in lang_test shares it.
+func AddFuzzSeeds(f *testing.F) {
 	files, _ := filepath.Glob("testdata/corpus/*.kql")
 	for i, file := range files {
 		if i%4 != 0 {
@@ -31,7 +33,7 @@ func addSeeds(f *testing.F) {
 // FuzzLex checks the lexer never panics, always ends with EOF and produces
 // positions that move forward.
 func FuzzLex(f *testing.F) {
-	addSeeds(f)
+	AddFuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		toks, _ := lex(src)
 		if len(toks) == 0 || toks[len(toks)-1].Kind != tEOF {

@@ -2,8 +2,6 @@ package lang_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,32 +11,10 @@ import (
 	"github.com/prowl-hunt/prowl/lang/ast"
 )
 
-func addSeeds(f *testing.F) {
-	files, _ := filepath.Glob("testdata/corpus/*.kql")
-	for i, file := range files {
-		if i%4 != 0 {
-			continue
-		}
-		if b, err := os.ReadFile(file); err == nil {
-			f.Add(string(b))
-		}
-	}
-	for _, s := range []string{
-		"print 1.5h, 10microseconds, 1tick, datetime(2020-01-01), int(null), real(nan)",
-		`print @"C:\x""y", h'secret', ` + "```a\nb```" + `, "a" 'b'`,
-		".show table T schema",
-		`.unsanction app "Dropbox" with (reason="x")`,
-		"T | where a !in~ (dynamic(['x'])) | project-away b* | mv-expand c to typeof(long)",
-		"let f = (T:(*), n:long = 3) { T | take n }; T | invoke f()",
-	} {
-		f.Add(s)
-	}
-}
-
 // FuzzParse checks that parsing and binding never panic or hang, and that a
 // tree that parses prints to text that parses back to the same tree.
 func FuzzParse(f *testing.F) {
-	addSeeds(f)
+	lang.AddFuzzSeeds(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		// a watchdog turns a hang into a failure the fuzzer records
 		done := make(chan string, 1)
