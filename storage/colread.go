@@ -143,6 +143,16 @@ func (r *colReader) loadPage() error {
 	return nil
 }
 
+// gatherValues returns dict[ix[0]], dict[ix[1]], ...: a dictionary page's
+// values in row order.
+func gatherValues[T any](dict []T, ix []int32) []T {
+	out := make([]T, len(ix))
+	for i, k := range ix {
+		out[i] = dict[k]
+	}
+	return out
+}
+
 // gather decodes a dictionary-encoded page of a non-string column.
 func (r *colReader) gather(d parquet.Dictionary, ix []int32) encoding.Values {
 	dv := d.Page().Data()
@@ -157,40 +167,15 @@ func (r *colReader) gather(d parquet.Dictionary, ix []int32) encoding.Values {
 		}
 		return encoding.BooleanValues(out)
 	case srcInt32, srcUint32, srcDate:
-		src := dv.Int32()
-		out := make([]int32, len(ix))
-		for i, k := range ix {
-			out[i] = src[k]
-		}
-		return encoding.Int32Values(out)
+		return encoding.Int32Values(gatherValues(dv.Int32(), ix))
 	case srcInt64, srcTimestamp:
-		src := dv.Int64()
-		out := make([]int64, len(ix))
-		for i, k := range ix {
-			out[i] = src[k]
-		}
-		return encoding.Int64Values(out)
+		return encoding.Int64Values(gatherValues(dv.Int64(), ix))
 	case srcInt96:
-		src := dv.Int96()
-		out := make([]deprecated.Int96, len(ix))
-		for i, k := range ix {
-			out[i] = src[k]
-		}
-		return encoding.Int96Values(out)
+		return encoding.Int96Values(gatherValues(dv.Int96(), ix))
 	case srcFloat:
-		src := dv.Float()
-		out := make([]float32, len(ix))
-		for i, k := range ix {
-			out[i] = src[k]
-		}
-		return encoding.FloatValues(out)
+		return encoding.FloatValues(gatherValues(dv.Float(), ix))
 	case srcDouble:
-		src := dv.Double()
-		out := make([]float64, len(ix))
-		for i, k := range ix {
-			out[i] = src[k]
-		}
-		return encoding.DoubleValues(out)
+		return encoding.DoubleValues(gatherValues(dv.Double(), ix))
 	case srcUUID:
 		src, size := dv.FixedLenByteArray()
 		out := make([]byte, 0, len(ix)*size)
