@@ -206,7 +206,7 @@ func TestTagFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dbx, _ := s.Catalog().ByID("dropbox")
+	dbx, _ := mustCatalog(t, s).ByID("dropbox")
 	if r.Added != len(dbx.AllDomains()) || r.Removed != 0 || r.Tag != govern.Unsanctioned {
 		t.Errorf("tag result = %+v", r)
 	}
@@ -263,8 +263,17 @@ func TestTagFlow(t *testing.T) {
 	}
 }
 
+func mustCatalog(t testing.TB, s *Service) *catalog.Catalog {
+	t.Helper()
+	cat, err := s.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
 func mustApp(t *testing.T, s *Service, id string) *catalog.App {
-	a, ok := s.Catalog().ByID(id)
+	a, ok := mustCatalog(t, s).ByID(id)
 	if !ok {
 		t.Fatalf("no app %s", id)
 	}
@@ -443,7 +452,7 @@ func TestPathEntriesSkipped(t *testing.T) {
 	if r.Added != 1 || r.Active[0].Value != "drive.google.com" || !strings.Contains(strings.Join(r.Messages, "\n"), "google.com/drive: an entry with a path") {
 		t.Errorf("result = %+v", r)
 	}
-	if a, ok := s.App("https://drive.google.com/x"); !ok || a.ID != "gdrive" {
+	if a, ok, err := s.App("https://drive.google.com/x"); err != nil || !ok || a.ID != "gdrive" {
 		t.Errorf("custom app does not match its host: %v", a)
 	}
 }
@@ -460,7 +469,7 @@ func BenchmarkCloudAppKernel(b *testing.B) {
 		b.Fatal(err)
 	}
 	var hosts []string
-	for _, a := range s.Catalog().Apps() {
+	for _, a := range mustCatalog(b, s).Apps() {
 		for _, d := range a.Domains {
 			hosts = append(hosts, "https://www."+d+"/path?q=1", "cdn."+d)
 		}
@@ -622,5 +631,43 @@ func TestExpirationAndSeverity(t *testing.T) {
 	body := string(out.Bytes())
 	if !strings.Contains(body, `"expirationTime": "2026-12-31T12:00:00Z"`) || !strings.Contains(body, `"severity": "Medium"`) || strings.Contains(body, "pastebin") {
 		t.Errorf("defender-json:\n%s", body)
+	}
+}
+
+// The catalog loads on first use: a broken user catalog does not stop the
+// service from opening (queries that do not touch discovery still run), and
+// every use of the catalog reports the file's error.
+func TestBrokenUserCatalogErrorsOnFirstUse(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(govern.StateDir(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(govern.StateDir(dir), "catalog.json")
+	if err := os.WriteFile(path, []byte(`{"apps":[{"id":"x",`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(dir)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	reg := newFake()
+	if err := s.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	errs := map[string]error{}
+	_, _, errs["App"] = s.App("dropbox")
+	_, errs["Catalog"] = s.Catalog()
+	_, errs["Tag"] = s.Tag("dropbox", "unsanctioned", "", nil, "t")
+	_, _, errs["DesiredIndicators"] = s.DesiredIndicators()
+	_, errs["cloud_app"] = reg.kernels["cloud_app"](&fn.Context{}, []fn.Arg{{Type: kusto.String, Array: strArr("dropbox.com")}}, 1, kusto.String)
+	_, errs["CloudAppCatalog"] = reg.tables["CloudAppCatalog"](context.Background())
+	for what, err := range errs {
+		if err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("%s: error %v, want one naming %s", what, err, path)
+		}
+	}
+	// url_host needs no catalog.
+	if _, err := reg.kernels["url_host"](&fn.Context{}, []fn.Arg{{Type: kusto.String, Array: strArr("https://a.b/c")}}, 1, kusto.String); err != nil {
+		t.Errorf("url_host: %v", err)
 	}
 }

@@ -50,95 +50,98 @@ func deviceArgs(name string) func(args []kusto.Type) (kusto.Type, error) {
 
 // functions returns the scalar functions of the service.
 func (s *Service) functions() []scalarFunc {
-	str := func(name string, f func(v string) string) scalarFunc {
-		return scalarFunc{
-			sig:    &lang.FuncSig{Name: name, Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs(name, kusto.String)},
-			kernel: stringKernel(f),
+	// withIndex makes a kernel that has the app index (built on first use).
+	withIndex := func(k func(idx *appIndex) fn.Kernel) fn.Kernel {
+		return func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+			idx, err := s.index()
+			if err != nil {
+				return nil, err
+			}
+			return k(idx)(ctx, args, n, out)
 		}
 	}
-	app := func(v string) *catalog.App {
-		a, _ := s.App(v)
-		return a
+	sig := func(name string, out kusto.Type) *lang.FuncSig {
+		return &lang.FuncSig{Name: name, Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs(name, out)}
+	}
+	// appString maps the app a value names (or nil) to a string.
+	appString := func(name string, out kusto.Type, f func(a *catalog.App) string) scalarFunc {
+		return scalarFunc{sig: sig(name, out), kernel: withIndex(func(idx *appIndex) fn.Kernel {
+			return stringKernel(func(v string) string {
+				a, _ := idx.app(v)
+				return f(a)
+			})
+		})}
 	}
 	return []scalarFunc{
-		str("cloud_app", func(v string) string {
-			if a, ok := s.cat.Match(v); ok {
-				return a.Name
+		{sig: sig("cloud_app", kusto.String), kernel: withIndex(func(idx *appIndex) fn.Kernel {
+			return stringKernel(func(v string) string {
+				if a, ok := idx.cat.Match(v); ok {
+					return a.Name
+				}
+				return ""
+			})
+		})},
+		appString("cloud_app_id", kusto.String, func(a *catalog.App) string {
+			if a == nil {
+				return ""
 			}
-			return ""
+			return a.ID
 		}),
-		str("cloud_app_id", func(v string) string {
-			if a := app(v); a != nil {
-				return a.ID
+		appString("cloud_app_category", kusto.String, func(a *catalog.App) string {
+			if a == nil {
+				return ""
 			}
-			return ""
+			return a.Category
 		}),
-		str("cloud_app_category", func(v string) string {
-			if a := app(v); a != nil {
-				return a.Category
+		appString("cloud_app_domains", kusto.Dynamic, func(a *catalog.App) string {
+			if a == nil {
+				return "[]"
 			}
-			return ""
+			b, _ := json.Marshal(a.AllDomains())
+			return string(b)
 		}),
-		{
-			sig: &lang.FuncSig{Name: "cloud_app_tag", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_tag", kusto.String)},
-			kernel: func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+		{sig: sig("cloud_app_tag", kusto.String), kernel: withIndex(func(idx *appIndex) fn.Kernel {
+			return func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
 				tags, err := s.currentTags() // once per batch, not per value
 				if err != nil {
 					return nil, err
 				}
 				return stringKernel(func(v string) string {
-					if a := app(v); a != nil {
+					if a, ok := idx.app(v); ok {
 						return tags[a.ID].Tag
 					}
 					return ""
 				})(ctx, args, n, out)
-			},
-		},
-		str("url_host", catalog.NormalizeHost),
-		{
-			sig: &lang.FuncSig{Name: "cloud_app_domains", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_domains", kusto.Dynamic)},
-			kernel: stringKernel(func(v string) string {
-				a := app(v)
-				if a == nil {
-					return "[]"
-				}
-				b, _ := json.Marshal(a.AllDomains())
-				return string(b)
-			}),
-		},
-		{
-			sig: &lang.FuncSig{Name: "cloud_app_score", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_score", kusto.Real)},
-			kernel: func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+			}
+		})},
+		{sig: sig("url_host", kusto.String), kernel: stringKernel(catalog.NormalizeHost)},
+		{sig: sig("cloud_app_score", kusto.Real), kernel: withIndex(func(idx *appIndex) fn.Kernel {
+			return func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
 				return realKernel(ctx, args[0], n, func(v string) (float64, bool) {
-					a := app(v)
-					if a == nil {
+					a, ok := idx.app(v)
+					if !ok || idx.scores[a.ID] == nil {
 						return 0, false
 					}
-					sc := s.scoreOf(a)
-					if sc == nil {
-						return 0, false
-					}
-					return *sc, true
+					return *idx.scores[a.ID], true
 				})
-			},
-		},
-		{
-			sig: &lang.FuncSig{Name: "cloud_app_tagged_at", Kind: lang.Scalar, MinArgs: 1, MaxArgs: 1, Result: stringArgs("cloud_app_tagged_at", kusto.DateTime)},
-			kernel: func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+			}
+		})},
+		{sig: sig("cloud_app_tagged_at", kusto.DateTime), kernel: withIndex(func(idx *appIndex) fn.Kernel {
+			return func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
 				tags, err := s.currentTags()
 				if err != nil {
 					return nil, err
 				}
 				return timeKernel(ctx, args[0], n, func(v string) (int64, bool) {
-					a := app(v)
-					if a == nil {
+					a, ok := idx.app(v)
+					if !ok {
 						return 0, false
 					}
 					t, ok := tags[a.ID]
 					return t.Time.UnixNano(), ok
 				})
-			},
-		},
+			}
+		})},
 		{sig: accountUserSig, kernel: accountUserKernel},
 		{
 			sig:    &lang.FuncSig{Name: "device_risk_level", Kind: lang.Scalar, MinArgs: 3, MaxArgs: 3, Result: deviceArgs("device_risk_level")},

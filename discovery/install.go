@@ -117,8 +117,12 @@ func (s *Service) catalogTable() (*rowTable, error) {
 	if err != nil {
 		return nil, err
 	}
+	idx, err := s.index()
+	if err != nil {
+		return nil, err
+	}
 	t := &rowTable{cols: catalogCols}
-	for _, a := range s.cat.Apps() {
+	for _, a := range idx.cat.Apps() {
 		r := s.Score(a)
 		note := r.Note
 		if r.Total == nil {
@@ -145,10 +149,14 @@ func (s *Service) tagsTable() (*rowTable, error) {
 	if err != nil {
 		return nil, err
 	}
+	idx, err := s.index()
+	if err != nil {
+		return nil, err
+	}
 	t := &rowTable{cols: tagCols}
 	for _, tg := range tags {
 		name := tg.App
-		if a, ok := s.cat.ByID(tg.App); ok {
+		if a, ok := idx.cat.ByID(tg.App); ok {
 			name = a.Name
 		}
 		groups := tg.Groups
@@ -303,7 +311,10 @@ func (s *Service) showAppCommand(ctx context.Context, cmd *ast.Command) (*rowTab
 	if len(cmd.Args) != 1 {
 		return nil, fmt.Errorf(".show app: name one app, e.g. .show app \"Dropbox\"")
 	}
-	a, ok := s.App(cmd.Args[0])
+	a, ok, err := s.App(cmd.Args[0])
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, fmt.Errorf(".show app: unknown app %q", cmd.Args[0])
 	}

@@ -51,7 +51,6 @@ func WithOwnHosts(hosts ...string) Option {
 // It is safe for concurrent use.
 type Service struct {
 	dataDir  string
-	cat      *catalog.Catalog
 	settings *govern.Settings
 	tags     *govern.Tags
 	ledger   *govern.Ledger
@@ -65,20 +64,30 @@ type Service struct {
 	mu       sync.Mutex
 	tagCache map[string]govern.Tag
 	tagStamp string // mtime+size of the tag file the cache was read from
-	scores   map[string]*float64
+
+	appsOnce sync.Once
+	apps     *appIndex // nil until appIndex first succeeds
+	appsErr  error
 }
 
-// New opens discovery on a data directory: it loads the catalog (embedded plus
-// <data>/_prowl/catalog.json) and the settings (<data>/_prowl/settings.json).
+// appIndex is the catalog with every app's total score. Building it (parsing
+// the embedded catalog, merging the user's, scoring ~1,000 apps) costs about
+// 20 ms, so it happens on first use: opening a database, and every query that
+// does not touch discovery, never pays for it.
+type appIndex struct {
+	cat    *catalog.Catalog
+	scores map[string]*float64
+}
+
+// New opens discovery on a data directory: it loads the settings
+// (<data>/_prowl/settings.json) now, and the catalog (embedded plus
+// <data>/_prowl/catalog.json) when first needed.
 func New(dataDir string, opts ...Option) (*Service, error) {
 	s := &Service{dataDir: dataDir, now: func() time.Time { return time.Now().UTC() }, actor: currentUser()}
 	for _, o := range opts {
 		o(s)
 	}
 	var err error
-	if s.cat, err = catalog.Load(filepath.Join(govern.StateDir(dataDir), "catalog.json")); err != nil {
-		return nil, fmt.Errorf("discovery: %w", err)
-	}
 	if s.settings, err = govern.LoadSettings(dataDir); err != nil {
 		return nil, fmt.Errorf("discovery: %w", err)
 	}
@@ -86,12 +95,25 @@ func New(dataDir string, opts ...Option) (*Service, error) {
 	s.tags = govern.OpenTags(dataDir)
 	s.ledger = govern.OpenLedger(dataDir)
 	s.alerts = govern.OpenAlerts(dataDir)
-	s.scores = make(map[string]*float64, len(s.cat.Apps()))
-	now := s.now()
-	for _, a := range s.cat.Apps() {
-		s.scores[a.ID] = score.App(a, &s.settings.Score, now).Total
-	}
 	return s, nil
+}
+
+// index returns the catalog and scores, building them on the first call.
+func (s *Service) index() (*appIndex, error) {
+	s.appsOnce.Do(func() {
+		cat, err := catalog.Load(filepath.Join(govern.StateDir(s.dataDir), "catalog.json"))
+		if err != nil {
+			s.appsErr = fmt.Errorf("discovery: %w", err)
+			return
+		}
+		idx := &appIndex{cat: cat, scores: make(map[string]*float64, len(cat.Apps()))}
+		now := s.now()
+		for _, a := range cat.Apps() {
+			idx.scores[a.ID] = score.App(a, &s.settings.Score, now).Total
+		}
+		s.apps = idx
+	})
+	return s.apps, s.appsErr
 }
 
 func currentUser() string {
@@ -103,8 +125,14 @@ func currentUser() string {
 	return "unknown"
 }
 
-// Catalog returns the app catalog.
-func (s *Service) Catalog() *catalog.Catalog { return s.cat }
+// Catalog returns the app catalog; the error is a broken user catalog file.
+func (s *Service) Catalog() (*catalog.Catalog, error) {
+	idx, err := s.index()
+	if err != nil {
+		return nil, err
+	}
+	return idx.cat, nil
+}
 
 // Settings returns the settings in force.
 func (s *Service) Settings() *govern.Settings { return s.settings }
@@ -112,21 +140,28 @@ func (s *Service) Settings() *govern.Settings { return s.settings }
 // NeverBlock returns the never-block list in force.
 func (s *Service) NeverBlock() *govern.NeverBlock { return s.never }
 
-// App finds an app by id, name, or a URL/host of one of its domains.
-func (s *Service) App(ref string) (*catalog.App, bool) {
-	if a, ok := s.cat.Lookup(ref); ok {
+// App finds an app by id, name, or a URL/host of one of its domains. ok is
+// false when none matches; the error is a broken user catalog file.
+func (s *Service) App(ref string) (a *catalog.App, ok bool, err error) {
+	idx, err := s.index()
+	if err != nil {
+		return nil, false, err
+	}
+	a, ok = idx.app(ref)
+	return a, ok, nil
+}
+
+func (idx *appIndex) app(ref string) (*catalog.App, bool) {
+	if a, ok := idx.cat.Lookup(ref); ok {
 		return a, true
 	}
-	return s.cat.Match(ref)
+	return idx.cat.Match(ref)
 }
 
 // Score returns an app's risk score with its parts.
 func (s *Service) Score(a *catalog.App) score.Result {
 	return score.App(a, &s.settings.Score, s.now())
 }
-
-// scoreOf is the cached total score of an app (computed when the service opened).
-func (s *Service) scoreOf(a *catalog.App) *float64 { return s.scores[a.ID] }
 
 // currentTags returns the tags, rereading the file only when it changed.
 func (s *Service) currentTags() (map[string]govern.Tag, error) {
@@ -190,12 +225,14 @@ var ErrNeverBlock = errors.New("on the never-block list")
 // means all), records who did it and why, and brings the indicator ledger up to
 // date. Unsanctioning an app that serves a never-block host is refused.
 func (s *Service) Tag(app, tag, reason string, groups []string, actor string) (*TagResult, error) {
-	a, ok := s.App(app)
+	a, ok, err := s.App(app)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, fmt.Errorf("unknown app %q: not an id, name or domain of the catalog (see CloudAppCatalog)", app)
 	}
-	tag, err := govern.CanonicalTag(tag)
-	if err != nil {
+	if tag, err = govern.CanonicalTag(tag); err != nil {
 		return nil, err
 	}
 	if tag == govern.Unsanctioned {
@@ -222,7 +259,7 @@ func (s *Service) Tag(app, tag, reason string, groups []string, actor string) (*
 		next[k] = v
 	}
 	next[a.ID] = newTag
-	if desired, _ := s.desiredFrom(next); len(desired) > indicator.TenantLimit {
+	if desired, _ := s.desiredFrom(s.apps, next); len(desired) > indicator.TenantLimit {
 		return nil, fmt.Errorf("cannot tag %s %s: %d indicators would exceed Defender's limit of %d per tenant", a.Name, tag, len(desired), indicator.TenantLimit)
 	}
 	if err := s.tags.Set(newTag); err != nil {
@@ -234,7 +271,10 @@ func (s *Service) Tag(app, tag, reason string, groups []string, actor string) (*
 
 // Untag removes an app's tag; its indicators are withdrawn.
 func (s *Service) Untag(app, reason, actor string) (*TagResult, error) {
-	a, ok := s.App(app)
+	a, ok, err := s.App(app)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, fmt.Errorf("unknown app %q: not an id, name or domain of the catalog", app)
 	}
@@ -310,11 +350,15 @@ func (s *Service) DesiredIndicators() ([]indicator.Indicator, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	out, warnings := s.desiredFrom(tags)
+	idx, err := s.index()
+	if err != nil {
+		return nil, nil, err
+	}
+	out, warnings := s.desiredFrom(idx, tags)
 	return out, warnings, nil
 }
 
-func (s *Service) desiredFrom(tags map[string]govern.Tag) ([]indicator.Indicator, []string) {
+func (s *Service) desiredFrom(idx *appIndex, tags map[string]govern.Tag) ([]indicator.Indicator, []string) {
 	ids := make([]string, 0, len(tags))
 	for id := range tags {
 		ids = append(ids, id)
@@ -333,7 +377,7 @@ func (s *Service) desiredFrom(tags map[string]govern.Tag) ([]indicator.Indicator
 		default:
 			continue
 		}
-		a, ok := s.cat.ByID(id)
+		a, ok := idx.cat.ByID(id)
 		if !ok {
 			warnings = append(warnings, fmt.Sprintf("tagged app %q is no longer in the catalog; no indicators", id))
 			continue
@@ -452,7 +496,10 @@ func (s *Service) ApplyPolicies(usage []govern.AppUsage, actor string) ([]govern
 // advanced hunting), widened with prowl's cloud_app_id so subdomains and full
 // URLs match too.
 func (s *Service) HuntingQuery(ref string) (string, error) {
-	a, ok := s.App(ref)
+	a, ok, err := s.App(ref)
+	if err != nil {
+		return "", err
+	}
 	if !ok {
 		return "", fmt.Errorf("unknown app %q", ref)
 	}

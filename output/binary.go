@@ -1,19 +1,21 @@
 package output
 
 import (
+	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/parquet-go/parquet-go"
 
 	"github.com/prowl-hunt/prowl/kusto"
 	"github.com/prowl-hunt/prowl/kusto/karrow"
+	"github.com/prowl-hunt/prowl/kusto/kparquet"
 )
 
 // plainBatch returns rec with the schema karrow.Schema(cols): dictionary
@@ -70,23 +72,25 @@ func decodeDictionary(d *array.Dictionary) arrow.Array {
 	return b.NewArray()
 }
 
-// Row groups close at whichever comes first.
-const (
-	rowGroupRows  = 512 << 10
-	rowGroupBytes = 64 << 20
-)
+// A row group closes when it holds this many rows.
+const rowGroupRows = 512 << 10
 
-// parquetWriter writes a Parquet file (zstd, Arrow schema stored so the Kusto
-// types travel in the field metadata).
+// parquetWriter writes a Parquet file with parquet-go: zstd, the columns in
+// result order, the Kusto types in the key-value metadata twice — as
+// "kusto.schema" (name:type,...; what prowl's storage reads) and as the Arrow
+// schema under "ARROW:schema" (what Arrow-based readers such as pyarrow use to
+// restore the field metadata).
 type parquetWriter struct {
-	schema *arrow.Schema
-	fw     *pqarrow.FileWriter
+	cols   kusto.Schema
+	pw     *parquet.Writer
+	vals   []parquet.Value
 	rows   int64
+	rgRows int64
 }
 
-// parquetSchema is the Arrow schema written to Parquet: karrow's, except that
-// timespans are int64 nanoseconds (Parquet has no duration type); the Kusto
-// type in the field metadata still says timespan.
+// parquetSchema is the Arrow schema stored with a Parquet file: karrow's,
+// except that timespans are int64 nanoseconds (Parquet has no duration type);
+// the Kusto type in the field metadata still says timespan.
 func parquetSchema(cols kusto.Schema) *arrow.Schema {
 	fields := karrow.Schema(cols).Fields()
 	for i := range fields {
@@ -97,39 +101,79 @@ func parquetSchema(cols kusto.Schema) *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
+// serializeSchema returns the Arrow IPC stream of schema with no batches, in
+// base64: the form of the "ARROW:schema" metadata.
+func serializeSchema(schema *arrow.Schema) (string, error) {
+	var buf bytes.Buffer
+	w := ipc.NewWriter(&buf, ipc.WithSchema(schema))
+	if err := w.Close(); err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
+}
+
 func newParquetWriter(w io.Writer, cols kusto.Schema) (*parquetWriter, error) {
-	schema := parquetSchema(cols)
-	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd))
-	// The Parquet writer closes a sink that is an io.Closer; hide Close so the
-	// caller keeps its writer.
-	fw, err := pqarrow.NewFileWriter(schema, struct{ io.Writer }{w}, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	arrowSchema, err := serializeSchema(parquetSchema(cols))
 	if err != nil {
 		return nil, fmt.Errorf("parquet writer: %w", err)
 	}
-	return &parquetWriter{schema: schema, fw: fw}, nil
+	decl := make([]string, len(cols))
+	for i, c := range cols {
+		decl[i] = c.Name + ":" + c.Type.String()
+	}
+	pw := parquet.NewWriter(w,
+		parquet.NewSchema("result", kparquet.NewGroup(cols)),
+		parquet.Compression(&parquet.Zstd),
+		parquet.KeyValueMetadata("ARROW:schema", arrowSchema),
+		parquet.KeyValueMetadata("kusto.schema", strings.Join(decl, ",")),
+		parquet.CreatedBy("prowl", "0", ""),
+	)
+	return &parquetWriter{cols: cols, pw: pw, vals: make([]parquet.Value, valueStep)}, nil
 }
 
+// valueStep is how many values are converted and written at a time.
+const valueStep = 4096
+
 func (p *parquetWriter) WriteBatch(rec arrow.RecordBatch) error {
-	plain, err := plainBatch(p.schema, rec)
-	if err != nil {
-		return err
+	if int(rec.NumCols()) != len(p.cols) {
+		return fmt.Errorf("batch has %d columns, want %d", rec.NumCols(), len(p.cols))
 	}
-	defer plain.Release()
-	if err := p.fw.WriteBuffered(plain); err != nil {
-		return err
+	for off := int64(0); off < rec.NumRows(); {
+		// Split the batch where the row group fills up.
+		k := min(rec.NumRows()-off, rowGroupRows-p.rgRows)
+		if err := p.writeRows(rec, int(off), int(k)); err != nil {
+			return err
+		}
+		off += k
+		p.rows += k
+		if p.rgRows += k; p.rgRows >= rowGroupRows {
+			if err := p.pw.Flush(); err != nil {
+				return err
+			}
+			p.rgRows = 0
+		}
 	}
-	p.rows += rec.NumRows()
-	// A buffered row group is held in memory until it closes: close it once
-	// it is the size of a good row group, so big results stream through.
-	if n, err := p.fw.RowGroupNumRows(); err == nil && (n >= rowGroupRows || p.fw.RowGroupTotalBytesWritten() >= rowGroupBytes) {
-		return p.fw.NewBufferedRowGroupChecked()
+	return nil
+}
+
+// writeRows writes rows [start, start+k) of rec, column by column.
+func (p *parquetWriter) writeRows(rec arrow.RecordBatch, start, k int) error {
+	cws := p.pw.ColumnWriters()
+	for i, c := range p.cols {
+		for off := 0; off < k; off += valueStep {
+			m := min(valueStep, k-off)
+			vals := kparquet.FillValues(p.vals[:m], c.Type, rec.Column(i), nil, start+off, i)
+			if _, err := cws[i].WriteRowValues(vals); err != nil {
+				return fmt.Errorf("column %s: %w", c.Name, err)
+			}
+		}
 	}
 	return nil
 }
 
 func (p *parquetWriter) Rows() int64 { return p.rows }
 
-func (p *parquetWriter) Close() error { return p.fw.Close() }
+func (p *parquetWriter) Close() error { return p.pw.Close() }
 
 // arrowWriter writes an Arrow IPC stream.
 type arrowWriter struct {

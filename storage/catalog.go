@@ -14,12 +14,33 @@ import (
 )
 
 // Catalog is the set of tables in a data directory. It is safe for concurrent use.
+//
+// Opening and refreshing only list the folders and files; a table's schema
+// (the union of its files' footers) is read the first time the table is
+// used, so a query that touches one table, or none, reads no other footers.
 type Catalog struct {
 	dir string
 
 	mu     sync.RWMutex
-	tables map[string]kusto.Schema // on-disk tables (union schemas)
+	tables map[string]*tableFiles // on-disk tables found by the last Refresh
 	files  map[string]fileSchemaCache
+}
+
+// tableFiles is an on-disk table: its data files as listed by Refresh and
+// its union schema, read from their footers on first use.
+type tableFiles struct {
+	name  string
+	files []dataFile
+
+	once   sync.Once
+	schema kusto.Schema
+	err    error
+}
+
+type dataFile struct {
+	path  string
+	size  int64
+	mtime time.Time
 }
 
 type fileSchemaCache struct {
@@ -28,8 +49,8 @@ type fileSchemaCache struct {
 	cols  []fileColumn
 }
 
-// Open opens the data directory dir (creating it if missing) and reads the
-// schemas of the tables found in it.
+// Open opens the data directory dir (creating it if missing) and lists the
+// tables found in it.
 func Open(dir string) (*Catalog, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open data directory: %w", err)
@@ -53,15 +74,58 @@ func (c *Catalog) Dir() string { return c.dir }
 func (c *Catalog) Close() error { return nil }
 
 // Table returns the schema of the named table: an on-disk table's union schema,
-// or a built-in schema for a table with no data yet.
+// or a built-in schema for a table with no data yet. A table whose footers
+// cannot be read falls back to its built-in schema (scanning it reports the
+// error); TableSchema returns that error.
 func (c *Catalog) Table(name string) (kusto.Schema, bool) {
-	c.mu.RLock()
-	s, ok := c.tables[name]
-	c.mu.RUnlock()
-	if ok {
-		return append(kusto.Schema(nil), s...), true
+	s, ok, err := c.TableSchema(name)
+	if err != nil {
+		return schemas.Table(name)
 	}
-	return schemas.Table(name)
+	return s, ok
+}
+
+// TableSchema is Table with the error of reading the table's footers.
+func (c *Catalog) TableSchema(name string) (kusto.Schema, bool, error) {
+	c.mu.RLock()
+	t := c.tables[name]
+	c.mu.RUnlock()
+	if t == nil {
+		s, ok := schemas.Table(name)
+		return s, ok, nil
+	}
+	t.once.Do(func() { t.schema, t.err = c.readSchema(t) })
+	if t.err != nil {
+		return nil, false, t.err
+	}
+	return append(kusto.Schema(nil), t.schema...), true, nil
+}
+
+// readSchema reads the footers of a table's files (those not cached with the
+// same size and modification time) and returns their union schema.
+func (c *Catalog) readSchema(t *tableFiles) (kusto.Schema, error) {
+	var fileSchemas [][]fileColumn
+	for _, f := range t.files {
+		c.mu.RLock()
+		fc, ok := c.files[f.path]
+		c.mu.RUnlock()
+		if !ok || fc.size != f.size || !fc.mtime.Equal(f.mtime) {
+			cols, err := readFileColumns(f.path)
+			if err != nil {
+				if os.IsNotExist(err) { // compacted away meanwhile
+					continue
+				}
+				return nil, fmt.Errorf("table %s: %w", t.name, err)
+			}
+			fc = fileSchemaCache{size: f.size, mtime: f.mtime, cols: cols}
+			c.mu.Lock()
+			c.files[f.path] = fc
+			c.mu.Unlock()
+		}
+		fileSchemas = append(fileSchemas, fc.cols)
+	}
+	base, _ := schemas.Table(t.name)
+	return unionSchema(base, fileSchemas), nil
 }
 
 // TableNames lists on-disk tables and built-in tables, sorted.
@@ -84,25 +148,21 @@ func (c *Catalog) TableNames() []string {
 }
 
 // Refresh re-reads the directory so that new tables, files and columns become
-// visible. Footers of files seen before (same size and modification time) are
-// not read again.
+// visible. Footers are read when a table is next used, and only of files not
+// seen before with the same size and modification time.
 func (c *Catalog) Refresh() error {
 	entries, err := os.ReadDir(c.dir)
 	if err != nil {
 		return fmt.Errorf("refresh catalog %s: %w", c.dir, err)
 	}
-	c.mu.RLock()
-	old := c.files
-	c.mu.RUnlock()
-	files := map[string]fileSchemaCache{}
-	tables := map[string]kusto.Schema{}
+	tables := map[string]*tableFiles{}
+	live := map[string]bool{}
 	for _, e := range entries {
 		if !e.IsDir() || hidden(e.Name()) || !validTableName(e.Name()) {
 			continue
 		}
-		name := e.Name()
-		var fileSchemas [][]fileColumn
-		parts, err := listPartitions(filepath.Join(c.dir, name))
+		t := &tableFiles{name: e.Name()}
+		parts, err := listPartitions(filepath.Join(c.dir, t.name))
 		if err != nil {
 			return fmt.Errorf("refresh catalog: %w", err)
 		}
@@ -120,36 +180,29 @@ func (c *Catalog) Refresh() error {
 					}
 					return fmt.Errorf("refresh catalog: %w", err)
 				}
-				fc, ok := old[path]
-				if !ok || fc.size != st.Size() || !fc.mtime.Equal(st.ModTime()) {
-					cols, err := readFileColumns(path)
-					if err != nil {
-						if os.IsNotExist(err) {
-							continue
-						}
-						return fmt.Errorf("refresh catalog: %w", err)
-					}
-					fc = fileSchemaCache{size: st.Size(), mtime: st.ModTime(), cols: cols}
-				}
-				files[path] = fc
-				fileSchemas = append(fileSchemas, fc.cols)
+				t.files = append(t.files, dataFile{path: path, size: st.Size(), mtime: st.ModTime()})
+				live[path] = true
 			}
 		}
-		if len(fileSchemas) == 0 {
+		if len(t.files) == 0 {
 			continue // no data (yet): built-ins still resolve through schemas
 		}
-		base, _ := schemas.Table(name)
-		tables[name] = unionSchema(base, fileSchemas)
+		tables[t.name] = t
 	}
 	c.mu.Lock()
-	c.tables, c.files = tables, files
+	c.tables = tables
+	for path := range c.files {
+		if !live[path] {
+			delete(c.files, path)
+		}
+	}
 	c.mu.Unlock()
 	return nil
 }
 
 // schemaFor returns the table's schema for scanning and writing.
-func (c *Catalog) schemaFor(table string) (kusto.Schema, bool) {
-	return c.Table(table)
+func (c *Catalog) schemaFor(table string) (kusto.Schema, bool, error) {
+	return c.TableSchema(table)
 }
 
 // unionSchema returns base followed by every column of the files not already in
