@@ -9,26 +9,66 @@ import (
 // neededColumns computes which columns of a table the operators after it read
 // (projection pruning), walking the pipe backwards from its output.
 func neededColumns(info *lang.Info, table kusto.Schema, ops []ast.Op) []bool {
-	schemas := make([]kusto.Schema, len(ops)+1)
-	schemas[0] = table
-	for i, o := range ops {
-		schemas[i+1] = info.Schemas[o]
-	}
 	need := map[string]bool{}
-	for _, c := range schemas[len(ops)] {
-		need[c.Name] = true
-	}
-	for i := len(ops) - 1; i >= 0; i-- {
-		need = neededIn(info, ops[i], schemas[i], need)
-		if need == nil {
-			break
+	if len(ops) > 0 {
+		for _, c := range info.Schemas[ops[len(ops)-1]] {
+			need[c.Name] = true
 		}
+	} else {
+		need = allNames(table)
 	}
+	need = neededThrough(info, table, ops, need)
 	out := make([]bool, len(table))
 	for i, c := range table {
 		out[i] = need == nil || need[c.Name]
 	}
 	return out
+}
+
+// neededThrough walks ops backwards from the columns needed of their output
+// to the columns of in (their input) they read; nil means all.
+func neededThrough(info *lang.Info, in kusto.Schema, ops []ast.Op, need map[string]bool) map[string]bool {
+	for i := len(ops) - 1; i >= 0 && need != nil; i-- {
+		schema := in
+		if i > 0 {
+			schema = info.Schemas[ops[i-1]]
+		}
+		need = neededIn(info, ops[i], schema, need)
+	}
+	return need
+}
+
+// neededThroughInvoke follows an invoked function back to its table
+// parameter: when the body is one pipe over that parameter, used nowhere
+// else (discovery's functions are), the columns read are those the pipe's
+// operators need; otherwise all (nil).
+func neededThroughInvoke(info *lang.Info, v *ast.Invoke, in kusto.Schema, need map[string]bool) map[string]bool {
+	ci := info.Calls[v.Call]
+	if ci == nil || ci.Kind != lang.CallUser || ci.Expansion == nil || len(ci.Expansion.Params) == 0 || len(ci.Expansion.Body) != 1 {
+		return nil
+	}
+	last, ok := ci.Expansion.Body[0].(*ast.ExprStmt)
+	if !ok {
+		return nil
+	}
+	pipe, ok := unparen(last.X).(*ast.Pipe)
+	if !ok {
+		return nil
+	}
+	src, ok := unparen(pipe.Source).(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	table := &ci.Expansion.Params[0]
+	if r, ok := info.Refs[src]; !ok || r.Kind != lang.RefParam || r.Param != table {
+		return nil
+	}
+	for id, r := range info.Refs {
+		if r.Kind == lang.RefParam && r.Param == table && id != src {
+			return nil
+		}
+	}
+	return neededThrough(info, in, pipe.Ops, need)
 }
 
 func allNames(s kusto.Schema) map[string]bool {
@@ -151,6 +191,8 @@ func neededIn(info *lang.Info, o ast.Op, in kusto.Schema, need map[string]bool) 
 		return m
 	case *ast.Count, *ast.GetSchema:
 		return map[string]bool{}
+	case *ast.Invoke:
+		return neededThroughInvoke(info, v, in, need)
 	case *ast.Distinct:
 		if v.Star {
 			return nil

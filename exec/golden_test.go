@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -216,6 +217,40 @@ recent | where RemoteUrl has "dropbox" | join (DeviceInfo | distinct DeviceId, O
 	} {
 		if !strings.Contains(plan, want) {
 			t.Errorf("plan lacks %q:\n%s", want, plan)
+		}
+	}
+}
+
+// A function invoked on a table reads only the columns its body needs when
+// the body is one pipe over its table parameter; a body that uses the
+// parameter twice reads every column.
+func TestExplainPruningThroughInvoke(t *testing.T) {
+	e := newTestEngine(catalogSource{generated(t)})
+	tests := []struct {
+		query, want string
+	}{
+		{`let f = (T:(*)) { T | where RemotePort == 443 | extend Up = BytesSent * 2 | summarize sum(Up) by DeviceId };
+DeviceNetworkEvents | invoke f()`, "scan DeviceNetworkEvents columns=3/"},
+		{`let f = (T:(*)) { T | project DeviceId, RemoteUrl };
+DeviceNetworkEvents | invoke f() | where RemoteUrl has "x" | project RemoteUrl`, "scan DeviceNetworkEvents columns=2/"},
+		{`let g = (T:(*)) { T | join kind=leftsemi (T | take 1) on DeviceId };
+DeviceNetworkEvents | invoke g() | count`, "scan DeviceNetworkEvents columns=all"},
+	}
+	for _, tc := range tests {
+		plan, err := e.Explain(context.Background(), tc.query, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.query, err)
+		}
+		got := regexp.MustCompile(`scan DeviceNetworkEvents columns=(\d+)/(\d+)`).FindStringSubmatch(plan)
+		if got == nil {
+			t.Fatalf("no scan in plan:\n%s", plan)
+		}
+		if strings.HasSuffix(tc.want, "all") {
+			if got[1] != got[2] {
+				t.Errorf("%s: scan reads %s of %s columns, want all:\n%s", tc.query, got[1], got[2], plan)
+			}
+		} else if !strings.Contains(plan, tc.want) {
+			t.Errorf("%s: plan lacks %q:\n%s", tc.query, tc.want, plan)
 		}
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/prowl-hunt/prowl/exec/fn"
 	"github.com/prowl-hunt/prowl/exec/strops"
@@ -118,20 +120,32 @@ func NewConst(t kusto.Type, v any) (*Const, error) {
 }
 
 // Call invokes a scalar function kernel.
+//
+// When every varying argument is dictionary-encoded (string columns read
+// from Parquet), the kernel runs once per distinct value, or per distinct
+// combination of values, instead of once per row, and a string result stays
+// dictionary-encoded. Results over a dictionary shared by many batches (a
+// column chunk's) are remembered, so the kernel runs once per dictionary.
 type Call struct {
 	Name   string
 	Kernel fn.Kernel
 	Args   []Expr
 	T      kusto.Type
+
+	memo dictMemo
 }
 
 func (e *Call) Type() kusto.Type { return e.T }
 
+// maxTupleArgs is how many varying dictionary arguments are combined into
+// per-row tuples (account_user has four); more are decoded.
+const maxTupleArgs = 4
+
 func (e *Call) Eval(c *Ctx, b *Batch) (Value, error) {
 	args := make([]fn.Arg, len(e.Args))
 	allConst := true
-	dictArg := -1
-	varying := 0
+	var dictArgs [maxTupleArgs]int
+	nDict, varying := 0, 0
 	for i, a := range e.Args {
 		v, err := a.Eval(c, b)
 		if err != nil {
@@ -140,26 +154,22 @@ func (e *Call) Eval(c *Ctx, b *Batch) (Value, error) {
 		if !v.Const {
 			allConst = false
 			varying++
-			if v.Array.DataType().ID() == arrow.DICTIONARY {
-				dictArg = i
+			if v.Array.DataType().ID() == arrow.DICTIONARY && nDict < maxTupleArgs {
+				dictArgs[nDict] = i
+				nDict++
 			}
 		}
 		args[i] = v
 	}
+	switch {
+	case varying == 1 && nDict == 1:
+		return e.evalDict(c, args, dictArgs[0])
+	case varying > 1 && nDict == varying:
+		return e.evalTuples(c, args, dictArgs[:nDict], b.N)
+	}
 	n := b.N
 	if allConst {
 		n = 1
-	}
-	// One varying dictionary argument: evaluate on the dictionary values once
-	// and re-encode the result through the indices.
-	if dictArg >= 0 && varying == 1 {
-		d := args[dictArg].Array.(*array.Dictionary)
-		args[dictArg] = Value{Type: args[dictArg].Type, Array: Decode(d.Dictionary())}
-		res, err := e.Kernel(c.Fn, args, d.Dictionary().Len(), e.T)
-		if err != nil {
-			return Value{}, fmt.Errorf("%s: %w", e.Name, err)
-		}
-		return Value{Type: e.T, Array: remap(res, d)}, nil
 	}
 	for i := range args {
 		if !args[i].Const {
@@ -173,6 +183,152 @@ func (e *Call) Eval(c *Ctx, b *Batch) (Value, error) {
 	return Value{Type: e.T, Array: res, Const: allConst}, nil
 }
 
+// evalDict evaluates the call with one varying, dictionary-encoded argument
+// on the dictionary's values (once per dictionary) and re-encodes the result
+// through the indices.
+func (e *Call) evalDict(c *Ctx, args []fn.Arg, k int) (Value, error) {
+	d := args[k].Array.(*array.Dictionary)
+	res, err := e.memo.get(d.Data().Dictionary(), func() (arrow.Array, error) {
+		args[k] = Value{Type: args[k].Type, Array: Decode(d.Dictionary())}
+		return e.Kernel(c.Fn, args, d.Dictionary().Len(), e.T)
+	})
+	if err != nil {
+		return Value{}, fmt.Errorf("%s: %w", e.Name, err)
+	}
+	if xi, ok := d.Indices().(*array.Int32); ok && d.NullN() == 0 && isPlainStrings(res) {
+		return Value{Type: e.T, Array: dictionaryOf(xi.Int32Values(), res)}, nil
+	}
+	return Value{Type: e.T, Array: remap(res, d)}, nil
+}
+
+// evalTuples evaluates the call once per distinct combination of its varying
+// dictionary arguments' indices in the batch (rows of one process carry the
+// same account columns, so there are few), then re-encodes the result.
+func (e *Call) evalTuples(c *Ctx, args []fn.Arg, dicts []int, n int) (Value, error) {
+	var idx [maxTupleArgs][]int32
+	for j, ai := range dicts {
+		idx[j] = dictIndices(args[ai].Array.(*array.Dictionary))
+	}
+	type tuple [maxTupleArgs]int32
+	ids := make([]int32, n)
+	seen := make(map[tuple]int32)
+	var firstRow []int32 // a row of each distinct tuple
+	var last tuple
+	for i := 0; i < n; i++ {
+		var t tuple
+		for j := range dicts {
+			t[j] = idx[j][i]
+		}
+		if i > 0 && t == last {
+			ids[i] = ids[i-1]
+			continue
+		}
+		id, ok := seen[t]
+		if !ok {
+			id = int32(len(firstRow))
+			seen[t] = id
+			firstRow = append(firstRow, int32(i))
+		}
+		ids[i], last = id, t
+	}
+	for _, ai := range dicts {
+		args[ai] = Value{Type: args[ai].Type, Array: Decode(Take(args[ai].Array, firstRow))}
+	}
+	res, err := e.Kernel(c.Fn, args, len(firstRow), e.T)
+	if err != nil {
+		return Value{}, fmt.Errorf("%s: %w", e.Name, err)
+	}
+	if isPlainStrings(res) {
+		return Value{Type: e.T, Array: dictionaryOf(ids, res)}, nil
+	}
+	return Value{Type: e.T, Array: Take(res, ids)}, nil
+}
+
+// dictIndices returns the row → dictionary index of d, with -1 for null rows.
+func dictIndices(d *array.Dictionary) []int32 {
+	out := make([]int32, d.Len())
+	if xi, ok := d.Indices().(*array.Int32); ok {
+		copy(out, xi.Int32Values())
+	} else {
+		for i := range out {
+			out[i] = int32(d.GetValueIndex(i))
+		}
+	}
+	if d.NullN() > 0 {
+		for i := range out {
+			if d.IsNull(i) {
+				out[i] = -1
+			}
+		}
+	}
+	return out
+}
+
+// isPlainStrings reports whether a is a string array without nulls, which
+// can serve as a dictionary.
+func isPlainStrings(a arrow.Array) bool {
+	_, ok := a.(*array.String)
+	return ok && a.NullN() == 0
+}
+
+// dictionaryOf returns the dictionary-encoded array of indices into dict.
+func dictionaryOf(indices []int32, dict arrow.Array) arrow.Array {
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: dict.DataType()}
+	d := array.NewDataWithDictionary(dt, len(indices), []*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(indices))}, 0, 0, dict.Data().(*array.Data))
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// dictMemo remembers a call's results over the last few dictionaries it saw.
+// Batches of one Parquet column chunk share the chunk's dictionary, so a
+// function of a dictionary-encoded column runs once per chunk, not once per
+// batch. Entries hold a reference to their dictionary, so a dictionary's
+// identity cannot be reused while it is remembered. Safe for concurrent use
+// (the workers of a query share the compiled expression).
+type dictMemo struct {
+	mu      sync.Mutex
+	entries [memoSize]memoEntry // most recent first
+}
+
+// memoSize covers the chunks the workers of a query read at the same time.
+const memoSize = 8
+
+type memoEntry struct {
+	dict arrow.ArrayData
+	res  arrow.Array
+}
+
+// get returns the result remembered for dict, or computes, remembers and
+// returns it.
+func (m *dictMemo) get(dict arrow.ArrayData, compute func() (arrow.Array, error)) (arrow.Array, error) {
+	m.mu.Lock()
+	for i, en := range m.entries {
+		if en.dict == dict {
+			// Move to the front.
+			copy(m.entries[1:i+1], m.entries[:i])
+			m.entries[0] = en
+			m.mu.Unlock()
+			return en.res, nil
+		}
+	}
+	m.mu.Unlock()
+	res, err := compute()
+	if err != nil {
+		return nil, err
+	}
+	dict.Retain()
+	res.Retain()
+	m.mu.Lock()
+	if old := m.entries[memoSize-1]; old.dict != nil {
+		old.dict.Release()
+		old.res.Release()
+	}
+	copy(m.entries[1:], m.entries[:memoSize-1])
+	m.entries[0] = memoEntry{dict: dict, res: res}
+	m.mu.Unlock()
+	return res, nil
+}
+
 // remap expands a per-dictionary-entry result through the dictionary's indices.
 func remap(res arrow.Array, d *array.Dictionary) arrow.Array {
 	idx := make([]int32, d.Len())
@@ -184,8 +340,6 @@ func remap(res arrow.Array, d *array.Dictionary) arrow.Array {
 	}
 	out := Take(res, idx)
 	if hasNull {
-		nullV := NewNulls(karrowType(res), 1)
-		_ = nullV
 		valid := Valid(d)
 		if isStringArray(out) {
 			vals := make([]string, len(idx))
