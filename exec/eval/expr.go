@@ -185,20 +185,56 @@ func (e *Call) Eval(c *Ctx, b *Batch) (Value, error) {
 
 // evalDict evaluates the call with one varying, dictionary-encoded argument
 // on the dictionary's values (once per dictionary) and re-encodes the result
-// through the indices.
+// through the indices. Null rows read as "" (Kusto strings are never null):
+// the kernel also runs on one "" appended to the dictionary's values.
 func (e *Call) evalDict(c *Ctx, args []fn.Arg, k int) (Value, error) {
 	d := args[k].Array.(*array.Dictionary)
+	vals := d.Dictionary()
 	res, err := e.memo.get(d.Data().Dictionary(), func() (arrow.Array, error) {
-		args[k] = Value{Type: args[k].Type, Array: Decode(d.Dictionary())}
-		return e.Kernel(c.Fn, args, d.Dictionary().Len(), e.T)
+		args[k] = Value{Type: args[k].Type, Array: withEmpty(vals)}
+		return e.Kernel(c.Fn, args, vals.Len()+1, e.T)
 	})
 	if err != nil {
 		return Value{}, fmt.Errorf("%s: %w", e.Name, err)
 	}
-	if xi, ok := d.Indices().(*array.Int32); ok && d.NullN() == 0 && isPlainStrings(res) {
-		return Value{Type: e.T, Array: dictionaryOf(xi.Int32Values(), res)}, nil
+	var idx []int32
+	if xi, ok := d.Indices().(*array.Int32); ok && d.NullN() == 0 {
+		idx = xi.Int32Values()
+	} else {
+		idx = dictIndices(d)
+		for i, j := range idx {
+			if j < 0 {
+				idx[i] = int32(vals.Len())
+			}
+		}
 	}
-	return Value{Type: e.T, Array: remap(res, d)}, nil
+	if isPlainStrings(res) {
+		return Value{Type: e.T, Array: dictionaryOf(idx, res)}, nil
+	}
+	return Value{Type: e.T, Array: Take(res, idx)}, nil
+}
+
+// withEmpty returns the decoded values of a dictionary with one "" appended.
+func withEmpty(vals arrow.Array) arrow.Array {
+	vals = Decode(vals)
+	s, ok := vals.(*array.String)
+	if !ok || s.NullN() > 0 {
+		out := make([]string, vals.Len()+1)
+		for i := range vals.Len() {
+			out[i] = StringAt(vals, i)
+		}
+		return NewStrings(out)
+	}
+	offs := s.ValueOffsets()
+	o := make([]int32, len(offs)+1)
+	base := offs[0]
+	for i, x := range offs {
+		o[i] = x - base
+	}
+	o[len(offs)] = o[len(offs)-1]
+	data := append([]byte(nil), s.ValueBytes()...)
+	return array.NewStringData(array.NewData(arrow.BinaryTypes.String, len(o)-1,
+		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(o)), memory.NewBufferBytes(data)}, nil, 0, 0))
 }
 
 // evalTuples evaluates the call once per distinct combination of its varying
@@ -329,7 +365,8 @@ func (m *dictMemo) get(dict arrow.ArrayData, compute func() (arrow.Array, error)
 	return res, nil
 }
 
-// remap expands a per-dictionary-entry result through the dictionary's indices.
+// remap expands a per-dictionary-entry result through the dictionary's
+// indices; null rows stay null.
 func remap(res arrow.Array, d *array.Dictionary) arrow.Array {
 	idx := make([]int32, d.Len())
 	hasNull := d.NullN() > 0

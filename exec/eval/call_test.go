@@ -1,0 +1,123 @@
+package eval
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/prowl-hunt/prowl/exec/fn"
+	"github.com/prowl-hunt/prowl/kusto"
+)
+
+// joinKernel joins its string arguments with "|" (a null one as "<null>")
+// and counts the values it was called on.
+func joinKernel(calls *int) fn.Kernel {
+	return func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
+		*calls += n
+		vals := make([]string, n)
+		for i := range vals {
+			parts := make([]string, len(args))
+			for j, a := range args {
+				k := i
+				if a.Const {
+					k = 0
+				}
+				if a.Array.IsNull(k) {
+					parts[j] = "<null>"
+				} else {
+					parts[j] = StringAt(a.Array, k)
+				}
+			}
+			vals[i] = strings.Join(parts, "|")
+		}
+		return NewStrings(vals), nil
+	}
+}
+
+// dictWithNulls is a dictionary-encoded string array; "" entries of vals are null rows.
+func dictWithNulls(t *testing.T, vals ...string) arrow.Array {
+	t.Helper()
+	b := array.NewDictionaryBuilder(memory.DefaultAllocator, &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}).(*array.BinaryDictionaryBuilder)
+	for _, v := range vals {
+		if v == "" {
+			b.AppendNull()
+			continue
+		}
+		if err := b.AppendString(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.NewArray()
+}
+
+func strs(a arrow.Array) []string {
+	out := make([]string, a.Len())
+	for i := range out {
+		out[i] = StringAt(a, i)
+	}
+	return out
+}
+
+// Calls over dictionary-encoded arguments give the same rows as over plain
+// ones, while the kernel runs once per distinct value (or tuple).
+func TestCallOverDictionaries(t *testing.T) {
+	a := []string{"x", "y", "x", "x", "", "y", "x"}
+	b := []string{"1", "1", "1", "2", "1", "1", "1"}
+	c := []string{"p", "p", "p", "p", "p", "q", "p"}
+	// A null row of a string column reads as "" (Kusto strings are never null).
+	want := []string{"x|1|p|k", "y|1|p|k", "x|1|p|k", "x|2|p|k", "|1|p|k", "y|1|q|k", "x|1|p|k"}
+	konst := &Const{V: NewStrings([]string{"k"}), T: kusto.String}
+	col := func(i int) Expr { return &Column{Index: i, T: kusto.String} }
+
+	var calls int
+	call := &Call{Name: "j", Kernel: joinKernel(&calls), Args: []Expr{col(0), col(1), col(2), konst}, T: kusto.String}
+	batch := &Batch{Cols: []arrow.Array{dictWithNulls(t, a...), dict(t, b...), dict(t, c...)}, N: len(a)}
+	v, err := call.Eval(&Ctx{}, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strs(v.Array); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("tuples: got %v, want %v", got, want)
+	}
+	if calls != 5 { // x1p y1p x2p ""1p y1q
+		t.Errorf("kernel ran on %d values, want 5 (one per distinct tuple)", calls)
+	}
+	if v.Array.DataType().ID() != arrow.DICTIONARY {
+		t.Errorf("string result is %s, want a dictionary", v.Array.DataType())
+	}
+
+	// One varying dictionary argument: the kernel runs on the dictionary once;
+	// a second batch sharing the dictionary reuses the result.
+	calls = 0
+	one := &Call{Name: "j", Kernel: joinKernel(&calls), Args: []Expr{col(0), konst}, T: kusto.String}
+	d := dictWithNulls(t, a...).(*array.Dictionary)
+	for round := 0; round < 2; round++ {
+		v, err := one.Eval(&Ctx{}, &Batch{Cols: []arrow.Array{d}, N: d.Len()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strs(v.Array)
+		for i, s := range a {
+			if w := s + "|k"; got[i] != w {
+				t.Errorf("round %d row %d: got %q, want %q", round, i, got[i], w)
+			}
+		}
+	}
+	if calls != d.Dictionary().Len()+1 {
+		t.Errorf("kernel ran on %d values over two batches, want %d (the dictionary and \"\" once)", calls, d.Dictionary().Len()+1)
+	}
+
+	// Plain arguments: per row.
+	calls = 0
+	plain := &Call{Name: "j", Kernel: joinKernel(&calls), Args: []Expr{col(0), col(1)}, T: kusto.String}
+	v, err = plain.Eval(&Ctx{}, &Batch{Cols: []arrow.Array{NewStrings(b), NewStrings(c)}, N: len(b)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != len(b) || StringAt(v.Array, 5) != "1|q" {
+		t.Errorf("plain: %d calls, row 5 %q", calls, StringAt(v.Array, 5))
+	}
+}
