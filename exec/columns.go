@@ -71,6 +71,25 @@ func neededThroughInvoke(info *lang.Info, v *ast.Invoke, in kusto.Schema, need m
 	return neededThrough(info, in, pipe.Ops, need)
 }
 
+// outputNeeds returns, for each operator of a pipe, the columns of its
+// output that the rest of the pipe reads (nil: all of them; the pipe's own
+// output is all needed).
+func outputNeeds(info *lang.Info, ops []ast.Op) []map[string]bool {
+	needs := make([]map[string]bool, len(ops))
+	var need map[string]bool
+	for i := len(ops) - 1; i > 0; i-- {
+		needs[i] = need
+		if need == nil {
+			need = allNames(info.Schemas[ops[i]])
+		}
+		need = neededIn(info, ops[i], info.Schemas[ops[i-1]], need)
+	}
+	if len(ops) > 0 {
+		needs[0] = need
+	}
+	return needs
+}
+
 func allNames(s kusto.Schema) map[string]bool {
 	m := map[string]bool{}
 	for _, c := range s {

@@ -212,6 +212,7 @@ recent | where RemoteUrl has "dropbox" | join (DeviceInfo | distinct DeviceId, O
 		"RemotePort in (80, 8080)",
 		"scan DeviceInfo columns=2/",
 		"join probe runs in the scan workers",
+		"join assembles 1 of ",
 		"per-worker partial aggregation",
 		"top 3 (heap)",
 	} {

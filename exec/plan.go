@@ -36,6 +36,9 @@ type planner struct {
 	render    *ast.Render
 	explain   []string
 	depth     int
+	// outNeed names the output columns of the operator being planned that
+	// the rest of its pipe reads; nil means all.
+	outNeed map[string]bool
 }
 
 func errAt(n ast.Node, format string, args ...any) error {
@@ -305,12 +308,7 @@ func (p *planner) pipe(x *ast.Pipe) (op.Operator, error) {
 			if err != nil {
 				return nil, err
 			}
-			for _, o := range ops {
-				if in, err = p.op(in, o); err != nil {
-					return nil, err
-				}
-			}
-			return in, nil
+			return p.ops(in, ops)
 		}
 	}
 	if id, ok := src.(*ast.Ident); ok && p.isStoredTable(id) {
@@ -339,8 +337,20 @@ func (p *planner) pipe(x *ast.Pipe) (op.Operator, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range ops {
-		if in, err = p.op(in, o); err != nil {
+	return p.ops(in, ops)
+}
+
+// ops plans the operators of a pipe over in. Each operator learns which of
+// its output columns the rest of the pipe reads (p.outNeed), so a join
+// assembles only those.
+func (p *planner) ops(in op.Operator, ops []ast.Op) (op.Operator, error) {
+	needs := outputNeeds(p.info, ops)
+	var err error
+	for i, o := range ops {
+		p.outNeed = needs[i]
+		in, err = p.op(in, o)
+		p.outNeed = nil
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -604,6 +614,7 @@ func normalizeJoinKind(k string) string {
 
 func (p *planner) join(left op.Operator, rightX ast.Expr, on []*ast.JoinCond, kind string, lookup bool, out kusto.Schema) (op.Operator, error) {
 	kind = normalizeJoinKind(kind)
+	need := p.outNeed // read before planning the right side resets it
 	p.note("join kind=%s (hash: build right, probe left)", kind)
 	p.depth++
 	right, err := p.plan(rightX)
@@ -647,6 +658,19 @@ func (p *planner) join(left op.Operator, rightX ast.Expr, on []*ast.JoinCond, ki
 	}
 	if len(j.LeftOut)+len(j.RightOut) != len(out) {
 		return nil, fmt.Errorf("internal: join produces %d columns, binder says %d", len(j.LeftOut)+len(j.RightOut), len(out))
+	}
+	if need != nil {
+		kept := 0
+		j.Skip = make([]bool, len(out))
+		for k, c := range out {
+			j.Skip[k] = !need[c.Name]
+			if need[c.Name] {
+				kept++
+			}
+		}
+		if kept < len(out) {
+			p.note("join assembles %d of %d output columns (the rest are not read later)", kept, len(out))
+		}
 	}
 	if _, ok := left.(*op.Parallel); ok && op.ParallelProbe(kind) {
 		p.note("join probe runs in the scan workers")

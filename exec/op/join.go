@@ -134,9 +134,12 @@ type Join struct {
 	// LeftOut and RightOut list the input columns that form the output, in order
 	// (left ones first).
 	LeftOut, RightOut []int
-	Out               kusto.Schema
-	Ctx               *eval.Ctx
-	Budget            *Budget
+	// Skip marks output columns nothing downstream reads: they are left nil
+	// (as unread scan columns are) instead of gathered. Nil means none.
+	Skip   []bool
+	Out    kusto.Schema
+	Ctx    *eval.Ctx
+	Budget *Budget
 
 	built    bool
 	right    *eval.Batch
@@ -385,7 +388,11 @@ func (j *Join) assemble(lb *eval.Batch, lidx, ridx []int32) (*eval.Batch, error)
 		n = len(ridx)
 	}
 	out := &eval.Batch{N: n}
-	for _, c := range j.LeftOut {
+	for k, c := range j.LeftOut {
+		if j.Skip != nil && j.Skip[k] {
+			out.Cols = append(out.Cols, nil)
+			continue
+		}
 		t := j.Left.Schema()[c].Type
 		if lb == nil {
 			out.Cols = append(out.Cols, eval.NewNulls(t, n))
@@ -393,7 +400,11 @@ func (j *Join) assemble(lb *eval.Batch, lidx, ridx []int32) (*eval.Batch, error)
 		}
 		out.Cols = append(out.Cols, TakeOrNull(t, lb.Cols[c], lidx))
 	}
-	for _, c := range j.RightOut {
+	for k, c := range j.RightOut {
+		if j.Skip != nil && j.Skip[len(j.LeftOut)+k] {
+			out.Cols = append(out.Cols, nil)
+			continue
+		}
 		t := j.Right.Schema()[c].Type
 		if ridx == nil {
 			out.Cols = append(out.Cols, eval.NewNulls(t, n))
