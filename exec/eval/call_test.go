@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,3 +122,34 @@ func TestCallOverDictionaries(t *testing.T) {
 		t.Errorf("plain: %d calls, row 5 %q", calls, StringAt(v.Array, 5))
 	}
 }
+
+// Tuples of dictionaries too large to pack into one integer key still
+// evaluate once per distinct tuple.
+func TestCallOverLargeDictionaries(t *testing.T) {
+	const n = 70_000 // more entries than 16 bits can number
+	big := make([]string, n)
+	for i := range big {
+		big[i] = "v" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + strconv.Itoa(i)
+	}
+	small := make([]string, n)
+	for i := range small {
+		small[i] = "s"
+	}
+	var calls int
+	col := func(i int) Expr { return &Column{Index: i, T: kusto.String} }
+	call := &Call{Name: "j", Kernel: joinKernel(&calls), Args: []Expr{col(0), col(1), col(2), col(3)}, T: kusto.String}
+	b := &Batch{Cols: []arrow.Array{dict(t, big...), dict(t, small...), dict(t, small...), dict(t, small...)}, N: n}
+	v, err := call.Eval(&Ctx{}, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != n {
+		t.Errorf("kernel ran on %d values, want %d", calls, n)
+	}
+	for _, i := range []int{0, 12345, n - 1} {
+		if got, want := StringAt(v.Array, i), big[i]+"|s|s|s"; got != want {
+			t.Errorf("row %d = %q, want %q", i, got, want)
+		}
+	}
+}
+

@@ -245,27 +245,56 @@ func (e *Call) evalTuples(c *Ctx, args []fn.Arg, dicts []int, n int) (Value, err
 	for j, ai := range dicts {
 		idx[j] = dictIndices(args[ai].Array.(*array.Dictionary))
 	}
-	type tuple [maxTupleArgs]int32
 	ids := make([]int32, n)
-	seen := make(map[tuple]int32)
 	var firstRow []int32 // a row of each distinct tuple
-	var last tuple
-	for i := 0; i < n; i++ {
-		var t tuple
-		for j := range dicts {
-			t[j] = idx[j][i]
+	// Pack the indices (+1, so a null row's -1 is 0) into one uint64 when
+	// every dictionary is small enough: a uint64 map is about twice as fast.
+	width := uint(64 / len(dicts))
+	packed := true
+	for _, ai := range dicts {
+		packed = packed && uint64(args[ai].Array.(*array.Dictionary).Dictionary().Len())+1 < 1<<width
+	}
+	if packed {
+		seen := make(map[uint64]int32)
+		var last uint64
+		for i := 0; i < n; i++ {
+			var key uint64
+			for j := range dicts {
+				key |= uint64(idx[j][i]+1) << (uint(j) * width)
+			}
+			if i > 0 && key == last {
+				ids[i] = ids[i-1]
+				continue
+			}
+			id, ok := seen[key]
+			if !ok {
+				id = int32(len(firstRow))
+				seen[key] = id
+				firstRow = append(firstRow, int32(i))
+			}
+			ids[i], last = id, key
 		}
-		if i > 0 && t == last {
-			ids[i] = ids[i-1]
-			continue
+	} else {
+		type tuple [maxTupleArgs]int32
+		seen := make(map[tuple]int32)
+		var last tuple
+		for i := 0; i < n; i++ {
+			var t tuple
+			for j := range dicts {
+				t[j] = idx[j][i]
+			}
+			if i > 0 && t == last {
+				ids[i] = ids[i-1]
+				continue
+			}
+			id, ok := seen[t]
+			if !ok {
+				id = int32(len(firstRow))
+				seen[t] = id
+				firstRow = append(firstRow, int32(i))
+			}
+			ids[i], last = id, t
 		}
-		id, ok := seen[t]
-		if !ok {
-			id = int32(len(firstRow))
-			seen[t] = id
-			firstRow = append(firstRow, int32(i))
-		}
-		ids[i], last = id, t
 	}
 	for _, ai := range dicts {
 		args[ai] = Value{Type: args[ai].Type, Array: Decode(Take(args[ai].Array, firstRow))}
