@@ -152,4 +152,3 @@ func TestCallOverLargeDictionaries(t *testing.T) {
 		}
 	}
 }
-
