@@ -347,9 +347,11 @@ func dictionaryOf(indices []int32, dict arrow.Array) arrow.Array {
 // dictMemo remembers a call's results over the last few dictionaries it saw.
 // Batches of one Parquet column chunk share the chunk's dictionary, so a
 // function of a dictionary-encoded column runs once per chunk, not once per
-// batch. Entries hold a reference to their dictionary, so a dictionary's
-// identity cannot be reused while it is remembered. Safe for concurrent use
-// (the workers of a query share the compiled expression).
+// batch. Entries are keyed by the dictionary's ArrayData: holding the
+// pointer keeps that struct alive, so no other dictionary can have the same
+// address while it is remembered. Each entry holds a reference to its
+// result. Safe for concurrent use (the workers of a query share the compiled
+// expression).
 type dictMemo struct {
 	mu      sync.Mutex
 	entries [memoSize]memoEntry // most recent first
@@ -381,11 +383,9 @@ func (m *dictMemo) get(dict arrow.ArrayData, compute func() (arrow.Array, error)
 	if err != nil {
 		return nil, err
 	}
-	dict.Retain()
 	res.Retain()
 	m.mu.Lock()
-	if old := m.entries[memoSize-1]; old.dict != nil {
-		old.dict.Release()
+	if old := m.entries[memoSize-1]; old.res != nil {
 		old.res.Release()
 	}
 	copy(m.entries[1:], m.entries[:memoSize-1])

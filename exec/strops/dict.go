@@ -2,6 +2,7 @@ package strops
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -27,6 +28,59 @@ func dictParts(a *array.Dictionary, idx []int32) (dict *array.String, out []int3
 		return dict, idx, true, nil
 	}
 	return nil, nil, false, fmt.Errorf("dictionary indices of %s not supported", a.Indices().DataType())
+}
+
+// answers returns the predicate's answer for every entry of a's dictionary
+// (dict). Batches of one Parquet column chunk share the chunk's dictionary,
+// so the answers are computed once per dictionary and remembered for the
+// last few (the chunks the workers of a query read at the same time). The
+// result is shared: callers only read it.
+func (m *Matcher) answers(a *array.Dictionary, dict *array.String) []bool {
+	key := a.Data().Dictionary()
+	if dm := m.memo.get(key); dm != nil {
+		return dm
+	}
+	dm := make([]bool, dict.Len()) // its own slice: Eval borrows the scratch too
+	m.Eval(dict, dm)
+	m.memo.put(key, dm)
+	return dm
+}
+
+// answerMemo remembers per-entry answers for the last memoSize
+// dictionaries, keyed by the dictionary's ArrayData. Holding the pointer
+// keeps that struct alive, so no other dictionary can have the same address
+// while it is remembered (the Arrow buffers are not used again and need no
+// reference). Safe for concurrent use.
+type answerMemo struct {
+	mu      sync.Mutex
+	entries [memoSize]memoEntry // most recent first
+}
+
+const memoSize = 8
+
+type memoEntry struct {
+	dict    arrow.ArrayData
+	answers []bool
+}
+
+func (c *answerMemo) get(dict arrow.ArrayData) []bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, en := range c.entries {
+		if en.dict == dict {
+			copy(c.entries[1:i+1], c.entries[:i])
+			c.entries[0] = en
+			return en.answers
+		}
+	}
+	return nil
+}
+
+func (c *answerMemo) put(dict arrow.ArrayData, answers []bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	copy(c.entries[1:], c.entries[:memoSize-1])
+	c.entries[0] = memoEntry{dict: dict, answers: answers}
 }
 
 func indexAt(a arrow.Array, i int) int64 {
@@ -62,9 +116,7 @@ func (m *Matcher) EvalDictionary(a *array.Dictionary, out []bool) error {
 	if owned {
 		sc.offs = idx[:0] // keep the grown buffer; never an Arrow buffer
 	}
-	// the per-entry answers live in their own slice: Eval borrows sc too
-	dm := make([]bool, dict.Len())
-	m.Eval(dict, dm)
+	dm := m.answers(a, dict)
 	n := a.Len()
 	out = out[:n]
 	Gather(dm, idx[:n], out)
@@ -92,8 +144,7 @@ func (m *Matcher) SelectDictionary(a *array.Dictionary, sel []int32, dst []int32
 	if owned {
 		sc.offs = idx[:0]
 	}
-	dm := make([]bool, dict.Len())
-	m.Eval(dict, dm)
+	dm := m.answers(a, dict)
 	e := m.empty != m.not
 	nulls := a.NullN() > 0
 	test := func(i int32) bool {

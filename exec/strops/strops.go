@@ -158,6 +158,8 @@ type Matcher struct {
 	nNeedle  int
 	re       *regexp.Regexp
 	empty    bool // the result for ""
+
+	memo answerMemo // per-entry answers over recent dictionaries
 }
 
 // New compiles op (negated when not) against needles: exactly one needle for

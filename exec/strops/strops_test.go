@@ -464,3 +464,54 @@ func TestEvalDictionaryInt8(t *testing.T) {
 		t.Error(d)
 	}
 }
+
+// Batches sharing one dictionary (as those of a Parquet column chunk do)
+// reuse the per-entry answers; a batch over another dictionary gets its own.
+func TestDictionaryAnswersPerDictionary(t *testing.T) {
+	dict := array.NewStringBuilder(memory.DefaultAllocator)
+	dict.AppendValues([]string{"www.dropbox.com", "x.org", "box.net"}, nil)
+	values := dict.NewStringArray()
+	other := array.NewStringBuilder(memory.DefaultAllocator)
+	other.AppendValues([]string{"x.org", "dropbox.com", "x.org"}, nil)
+	otherValues := other.NewStringArray()
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	batch := func(dictionary arrow.Array, idx ...int32) *array.Dictionary {
+		b := array.NewInt32Builder(memory.DefaultAllocator)
+		b.AppendValues(idx, nil)
+		return array.NewDictionaryArray(dt, b.NewArray(), dictionary)
+	}
+	m, err := Compile("has", "dropbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		a    *array.Dictionary
+		want []bool
+	}{
+		{batch(values, 0, 1, 2), []bool{true, false, false}},
+		{batch(values, 2, 2, 0, 1), []bool{false, false, true, false}},
+		{batch(otherValues, 0, 1, 2, 1), []bool{false, true, false, true}},
+		{batch(values, 1, 0), []bool{false, true}},
+	} {
+		out := make([]bool, tc.a.Len())
+		if err := m.EvalDictionary(tc.a, out); err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(tc.want, out); d != "" {
+			t.Errorf("EvalDictionary (-want +got)\n%s", d)
+		}
+		sel, err := m.SelectDictionary(tc.a, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int32
+		for i, ok := range tc.want {
+			if ok {
+				want = append(want, int32(i))
+			}
+		}
+		if d := cmp.Diff(want, sel); d != "" {
+			t.Errorf("SelectDictionary (-want +got)\n%s", d)
+		}
+	}
+}
