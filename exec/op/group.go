@@ -70,6 +70,13 @@ type Grouper struct {
 	// column), the codes and a null mask form a fixed-size map key.
 	small   map[[4]int64]uint32
 	interns []map[string]int64
+	// The group of each entry of the last dictionary seen by the single
+	// dictionary-key path (-1: not looked up yet). Batches of one Parquet
+	// column chunk share its dictionary, so each entry is looked up once per
+	// chunk. Holding the pointer keeps the dictionary's ArrayData alive, so
+	// no other dictionary can have its address meanwhile.
+	lastDict    arrow.ArrayData
+	lastDictIDs []int64
 }
 
 // NewGrouper makes a grouper for keys of the given types.
@@ -170,10 +177,14 @@ func (g *Grouper) Assign(cols []arrow.Array, rows []int32, groups []uint32) {
 	if len(cols) == 1 {
 		if d, ok := cols[0].(*array.Dictionary); ok && d.NullN() == 0 {
 			dict := d.Dictionary()
-			per := make([]int64, dict.Len())
-			for i := range per {
-				per[i] = -1
+			if key := d.Data().Dictionary(); key != g.lastDict || len(g.lastDictIDs) != dict.Len() {
+				g.lastDict = key
+				g.lastDictIDs = make([]int64, dict.Len())
+				for i := range g.lastDictIDs {
+					g.lastDictIDs[i] = -1
+				}
 			}
+			per := g.lastDictIDs
 			var iv []int32
 			if xi, ok := d.Indices().(*array.Int32); ok {
 				iv = xi.Int32Values()

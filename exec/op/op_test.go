@@ -43,6 +43,42 @@ func TestGrouperDictionaryAndPlainAgree(t *testing.T) {
 	}
 }
 
+// Batches sharing one dictionary reuse its entries' groups; a batch over
+// another dictionary (whose entries are in another order) gets its own.
+func TestGrouperSharedDictionaries(t *testing.T) {
+	g := NewGrouper([]kusto.Type{kusto.String})
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+	batch := func(dict arrow.Array, idx ...int32) arrow.Array {
+		b := array.NewInt32Builder(memory.DefaultAllocator)
+		b.AppendValues(idx, nil)
+		return array.NewDictionaryArray(dt, b.NewArray(), dict)
+	}
+	d1 := eval.NewStrings([]string{"a", "b", "c"})
+	d2 := eval.NewStrings([]string{"c", "d", "a"})
+	for _, tc := range []struct {
+		col  arrow.Array
+		want []uint32
+	}{
+		{batch(d1, 0, 1, 0), []uint32{0, 1, 0}},
+		{batch(d1, 2, 1, 2, 0), []uint32{2, 1, 2, 0}},
+		{batch(d2, 0, 1, 2, 1), []uint32{2, 3, 0, 3}},
+		{batch(d1, 1, 2), []uint32{1, 2}},
+	} {
+		rows := make([]int32, tc.col.Len())
+		for i := range rows {
+			rows[i] = int32(i)
+		}
+		groups := make([]uint32, len(rows))
+		g.Assign([]arrow.Array{tc.col}, rows, groups)
+		if diff := cmp.Diff(tc.want, groups); diff != "" {
+			t.Errorf("groups (-want +got):\n%s", diff)
+		}
+	}
+	if g.Len() != 4 {
+		t.Errorf("groups = %d, want 4", g.Len())
+	}
+}
+
 func TestGrouperMultiKeyNulls(t *testing.T) {
 	g := NewGrouper([]kusto.Type{kusto.Long, kusto.String})
 	k1 := eval.NewInts(kusto.Long, []int64{1, 1, 0, 0, 1}, []bool{true, true, false, false, true})
