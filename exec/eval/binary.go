@@ -596,13 +596,74 @@ func (e *Compare) Select(c *Ctx, b *Batch) ([]int32, bool, error) {
 	if lv.Array == nil || lv.Array.Len() != b.N || lv.Array.NullN() > 0 {
 		return nil, false, nil
 	}
-	switch x := lv.Array.(type) {
-	case *array.Int32:
+	if vals, ok := int64Values(lv.Array); ok {
+		return selConst(e.Op, vals, y, b)
+	}
+	if x, ok := lv.Array.(*array.Int32); ok {
 		return selConst(e.Op, x.Int32Values(), y, b)
-	case *array.Int64:
-		return selConst(e.Op, x.Int64Values(), y, b)
 	}
 	return nil, false, nil
+}
+
+// int64Values returns the values of a 64-bit integer-backed array (long,
+// datetime, timespan) without copying.
+func int64Values(a arrow.Array) ([]int64, bool) {
+	switch x := a.(type) {
+	case *array.Int64:
+		return x.Int64Values(), true
+	case *array.Timestamp:
+		return arrow.Int64Traits.CastFromBytes(arrow.TimestampTraits.CastToBytes(x.TimestampValues())), true
+	case *array.Duration:
+		return arrow.Int64Traits.CastFromBytes(arrow.DurationTraits.CastToBytes(x.DurationValues())), true
+	}
+	return nil, false
+}
+
+// Select is the selection-vector form of `X between (lo .. hi)` over an
+// integer-backed column (long, datetime, timespan) and constant bounds: the
+// live rows inside the range, in one loop. ok is false when the operands do
+// not have that form (then Eval).
+func (e *Between) Select(c *Ctx, b *Batch) ([]int32, bool, error) {
+	col, ok := e.X.(*Column)
+	lo, ok2 := e.Lo.(*Const)
+	hi, ok3 := e.Hi.(*Const)
+	if !ok || !ok2 || !ok3 || e.Neg || isStringType(col.T) || col.T == kusto.Real || lo.T == kusto.Real || hi.T == kusto.Real {
+		return nil, false, nil
+	}
+	if lo.V == nil || hi.V == nil || lo.V.Len() == 0 || hi.V.Len() == 0 || !lo.V.IsValid(0) || !hi.V.IsValid(0) {
+		return nil, false, nil
+	}
+	l, ok := constInt(lo.V)
+	h, ok2 := constInt(hi.V)
+	if !ok || !ok2 {
+		return nil, false, nil
+	}
+	v, err := col.Eval(c, b)
+	if err != nil {
+		return nil, false, err
+	}
+	if v.Array == nil || v.Array.Len() != b.N || v.Array.NullN() > 0 {
+		return nil, false, nil
+	}
+	vals, ok := int64Values(v.Array)
+	if !ok {
+		return nil, false, nil
+	}
+	sel := make([]int32, 0, b.Len())
+	if b.Sel == nil {
+		for r, x := range vals {
+			if x >= l && x <= h {
+				sel = append(sel, int32(r))
+			}
+		}
+		return sel, true, nil
+	}
+	for _, r := range b.Sel {
+		if x := vals[r]; x >= l && x <= h {
+			sel = append(sel, r)
+		}
+	}
+	return sel, true, nil
 }
 
 func selConst[T int32 | int64](op string, vals []T, y int64, b *Batch) ([]int32, bool, error) {

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -149,6 +150,57 @@ func TestCallOverLargeDictionaries(t *testing.T) {
 	for _, i := range []int{0, 12345, n - 1} {
 		if got, want := StringAt(v.Array, i), big[i]+"|s|s|s"; got != want {
 			t.Errorf("row %d = %q, want %q", i, got, want)
+		}
+	}
+}
+
+// The selection-vector forms of comparisons and between over datetime
+// columns keep exactly the rows Eval finds true.
+func TestSelectMatchesEvalOnDatetimes(t *testing.T) {
+	tsType := &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}
+	b := array.NewTimestampBuilder(memory.DefaultAllocator, tsType)
+	vals := []arrow.Timestamp{5, 10, 15, 20, 25, 30}
+	b.AppendValues(vals, nil)
+	col := b.NewArray()
+	konst := func(v int64) *Const {
+		cb := array.NewTimestampBuilder(memory.DefaultAllocator, tsType)
+		cb.Append(arrow.Timestamp(v))
+		return &Const{V: cb.NewArray(), T: kusto.DateTime}
+	}
+	x := &Column{Index: 0, T: kusto.DateTime}
+	type selector interface {
+		Expr
+		Select(c *Ctx, b *Batch) ([]int32, bool, error)
+	}
+	preds := []selector{
+		&Compare{Op: ">=", L: x, R: konst(15)},
+		&Compare{Op: "<", L: x, R: konst(25)},
+		&Between{X: x, Lo: konst(10), Hi: konst(25)},
+	}
+	for _, sel := range [][]int32{nil, {0, 2, 3, 5}} {
+		batch := &Batch{Cols: []arrow.Array{col}, N: col.Len(), Sel: sel}
+		for _, p := range preds {
+			got, ok, err := p.Select(&Ctx{}, batch)
+			if err != nil || !ok {
+				t.Fatalf("%T Select: ok %v, err %v", p, ok, err)
+			}
+			v, err := p.Eval(&Ctx{}, batch)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []int32
+			rows := sel
+			if rows == nil {
+				rows = []int32{0, 1, 2, 3, 4, 5}
+			}
+			for _, r := range rows {
+				if v.Array.(*array.Boolean).Value(int(r)) {
+					want = append(want, r)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%T with sel %v: Select %v, Eval keeps %v", p, sel, got, want)
+			}
 		}
 	}
 }

@@ -10,6 +10,13 @@ import (
 	"github.com/prowl-hunt/prowl/exec/eval"
 )
 
+// selector is a predicate with a selection-vector form (eval.Compare and
+// eval.Between over an integer column and constants): ok is false when the
+// operands do not allow it, and the predicate is evaluated instead.
+type selector interface {
+	Select(c *eval.Ctx, b *eval.Batch) (sel []int32, ok bool, err error)
+}
+
 // Filter keeps rows whose predicate is true (null counts as false).
 type Filter struct {
 	Pred eval.Expr
@@ -19,8 +26,8 @@ type Filter struct {
 func (f *Filter) Describe() string { return "where " + f.Text }
 
 func (f *Filter) Apply(c *eval.Ctx, b *eval.Batch) (*eval.Batch, error) {
-	if cmp, ok := f.Pred.(*eval.Compare); ok {
-		sel, ok, err := cmp.Select(c, b)
+	if pred, ok := f.Pred.(selector); ok {
+		sel, ok, err := pred.Select(c, b)
 		if err != nil {
 			return nil, err
 		}
