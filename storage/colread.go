@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -39,6 +41,7 @@ type colReader struct {
 	vals   encoding.Values
 	idx    []int32 // dictionary indices of a dictionary-encoded string page
 	isDict bool
+	direct bool // vals (or idx) are the page's own memory, not a gathered copy
 
 	dict       parquet.Dictionary // dictionary of the string chunk
 	dictVals   encoding.Values    // its values
@@ -47,6 +50,9 @@ type colReader struct {
 	dictArrExt *array.String      // dictArr plus a trailing "" (for nulls), built lazily
 
 	scratch []byte // gathered values of dictionary-encoded non-string pages
+
+	held []parquet.Page // pages finished during the current read, released after it
+	segs []strSeg       // scratch of readPlainString
 
 	pool *bufPool // output buffers; nil allocates with make
 }
@@ -89,6 +95,7 @@ func convertible(fc *fileColumn, out kusto.Type) bool {
 }
 
 func (r *colReader) close() {
+	r.releaseHeld()
 	if r.page != nil {
 		parquet.Release(r.page)
 		r.page = nil
@@ -104,12 +111,24 @@ func (r *colReader) close() {
 	}
 }
 
-// loadPage moves to the next page of the chunk.
-// Batches never alias page memory (values are copied), so finished pages go
-// back to parquet-go's buffer pool.
+// releaseHeld drops the reader's references to the pages finished during a
+// read, so they can go back to parquet-go's buffer pool. A batch's string
+// values are gathered from all its pages before they are copied, so pages stay
+// referenced until the batch is built; arrays that alias a page's memory hold
+// their own reference (pageBuffer).
+func (r *colReader) releaseHeld() {
+	for i, p := range r.held {
+		parquet.Release(p)
+		r.held[i] = nil
+	}
+	r.held = r.held[:0]
+}
+
+// loadPage moves to the next page of the chunk; the finished one is held
+// until the end of the current read.
 func (r *colReader) loadPage() error {
 	if r.page != nil {
-		parquet.Release(r.page)
+		r.held = append(r.held, r.page)
 		r.page = nil
 	}
 	p, err := r.pages.ReadPage()
@@ -127,6 +146,7 @@ func (r *colReader) loadPage() error {
 		r.defs = p.DefinitionLevels()
 	}
 	r.vals = p.Data()
+	r.direct = true
 	r.isDict = false
 	if d := p.Dictionary(); d != nil {
 		ix := r.vals.Int32()
@@ -138,6 +158,7 @@ func (r *colReader) loadPage() error {
 			}
 		} else {
 			r.vals = r.gather(d, ix)
+			r.direct = false
 		}
 	}
 	return nil
@@ -218,17 +239,18 @@ func makeStringArray(data []byte, offs []uint32, n int, extraEmpty bool) *array.
 		m++
 	}
 	base := offs[0]
-	o := make([]int32, m+1)
+	ob := rawBytes(4 * (m + 1))
+	o := arrow.Int32Traits.CastFromBytes(ob)
 	for i := 0; i <= n; i++ {
 		o[i] = int32(offs[i] - base)
 	}
 	if extraEmpty {
 		o[m] = o[n]
 	}
-	buf := make([]byte, offs[n]-base)
+	buf := rawBytes(int(offs[n] - base))
 	copy(buf, data[base:offs[n]])
 	ad := array.NewData(arrow.BinaryTypes.String, m, []*memory.Buffer{nil,
-		memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(o)), memory.NewBufferBytes(buf)}, nil, 0, 0)
+		memory.NewBufferBytes(ob), memory.NewBufferBytes(buf)}, nil, 0, 0)
 	defer ad.Release()
 	return array.NewStringData(ad)
 }
@@ -290,6 +312,7 @@ func (r *colReader) read(n int) (arrow.Array, error) {
 	if r.fc == nil {
 		return missingArray(r.out, n), nil
 	}
+	defer r.releaseHeld()
 	switch r.out {
 	case kusto.Bool:
 		return r.readBool(n)
@@ -329,6 +352,64 @@ func (r *colReader) fixedArray(dt arrow.DataType, n int, v *validity, data []byt
 	return array.MakeFromData(ad)
 }
 
+// pageRows returns the next n rows of the current page as a slice of its
+// values memory of width bytes per value, if all n are in that page, none is
+// null and the page holds the values as they are (not gathered through a
+// dictionary). It advances past them; ok false means nothing was consumed.
+func (r *colReader) pageRows(n, width int) (b []byte, ok bool, err error) {
+	for r.page == nil || r.prow >= r.nrows {
+		if err := r.loadPage(); err != nil {
+			return nil, false, err
+		}
+	}
+	if !r.direct || r.defs != nil || r.nrows-r.prow < n {
+		return nil, false, nil
+	}
+	all, _ := r.vals.Data()
+	if r.isDict {
+		all = arrow.Int32Traits.CastToBytes(r.idx)
+	}
+	lo, hi := r.pval*width, (r.pval+n)*width
+	if hi > len(all) {
+		return nil, false, fmt.Errorf("column %s: page has fewer values than rows", r.name)
+	}
+	r.prow += n
+	r.pval += n
+	return all[lo:hi:hi], true, nil
+}
+
+// pageBuffer wraps b, memory of the current page, as an Arrow buffer: the
+// page stays retained (its memory out of parquet-go's buffer pool) until the
+// buffer's last reference is released.
+func (r *colReader) pageBuffer(b []byte) *memory.Buffer {
+	parquet.Retain(r.page)
+	return memory.NewBufferWithAllocator(b, &pageMem{page: r.page})
+}
+
+// pageMem is the memory.Allocator of a buffer aliasing page memory: Free
+// releases the page. Allocate and Reallocate are never used by Arrow for such
+// immutable buffers; they allocate plainly.
+type pageMem struct{ page parquet.Page }
+
+func (m *pageMem) Allocate(size int) []byte { return make([]byte, size) }
+
+func (m *pageMem) Reallocate(size int, b []byte) []byte {
+	nb := make([]byte, size)
+	copy(nb, b)
+	return nb
+}
+
+func (m *pageMem) Free([]byte) { parquet.Release(m.page) }
+
+// pageArray makes a fixed-width array of n values aliasing page memory b.
+func (r *colReader) pageArray(dt arrow.DataType, n int, b []byte) arrow.Array {
+	buf := r.pageBuffer(b)
+	ad := array.NewData(dt, n, []*memory.Buffer{nil, buf}, nil, 0, 0)
+	buf.Release()
+	defer ad.Release()
+	return array.MakeFromData(ad)
+}
+
 func (r *colReader) readBool(n int) (arrow.Array, error) {
 	out := r.pool.Allocate(int(bitutil.BytesForBits(int64(n))))
 	clear(out)
@@ -356,6 +437,14 @@ func (r *colReader) readBool(n int) (arrow.Array, error) {
 }
 
 func (r *colReader) readInt32(n int) (arrow.Array, error) {
+	if r.fc.src == srcInt32 {
+		if b, ok, err := r.pageRows(n, 4); err != nil || ok {
+			if err != nil {
+				return nil, err
+			}
+			return r.pageArray(arrow.PrimitiveTypes.Int32, n, b), nil
+		}
+	}
 	out, raw := r.pool.int32s(n)
 	v := validity{n: n}
 	for filled := 0; filled < n; {
@@ -417,12 +506,20 @@ func (r *colReader) readInt64(n int) (arrow.Array, error) {
 	case kusto.TimeSpan:
 		dt = karrow.DurationType
 	}
-	out, raw := r.pool.int64s(n)
-	v := validity{n: n}
 	unit := r.fc.unit
 	if unit == 0 {
 		unit = 1
 	}
+	if unit == 1 && (r.fc.src == srcInt64 || r.fc.src == srcTimestamp) {
+		if b, ok, err := r.pageRows(n, 8); err != nil || ok {
+			if err != nil {
+				return nil, err
+			}
+			return r.pageArray(dt, n, b), nil
+		}
+	}
+	out, raw := r.pool.int64s(n)
+	v := validity{n: n}
 	for filled := 0; filled < n; {
 		k, defs, v0, err := r.span(n - filled)
 		if err != nil {
@@ -498,6 +595,14 @@ func int96ToNanos(x deprecated.Int96) int64 {
 }
 
 func (r *colReader) readFloat64(n int) (arrow.Array, error) {
+	if r.fc.src == srcDouble {
+		if b, ok, err := r.pageRows(n, 8); err != nil || ok {
+			if err != nil {
+				return nil, err
+			}
+			return r.pageArray(arrow.PrimitiveTypes.Float64, n, b), nil
+		}
+	}
 	out, raw := r.pool.float64s(n)
 	v := validity{n: n}
 	for filled := 0; filled < n; {
@@ -601,6 +706,12 @@ func (r *colReader) readString(n int) (arrow.Array, error) {
 // turns up midway it returns done=false after rewinding nothing: the indices
 // read so far are decoded into a plain array by readPlainString.
 func (r *colReader) readDictBatch(n int) (arrow.Array, bool, error) {
+	if b, ok, err := r.pageRows(n, 4); err != nil || ok {
+		if err != nil {
+			return nil, false, err
+		}
+		return r.dictArrayBuf(r.pageBuffer(b), n, r.dictArr), true, nil
+	}
 	ix, raw := r.pool.int32s(n)
 	needEmpty := false
 	filled := 0
@@ -659,7 +770,12 @@ func (r *colReader) readDictBatch(n int) (arrow.Array, bool, error) {
 
 // dictArray makes a dictionary array of n indices held in raw (from r.pool).
 func (r *colReader) dictArray(raw []byte, n int, dict *array.String) arrow.Array {
-	buf := r.pool.buffer(raw)
+	return r.dictArrayBuf(r.pool.buffer(raw), n, dict)
+}
+
+// dictArrayBuf makes a dictionary array of n indices in buf, taking over the
+// caller's reference.
+func (r *colReader) dictArrayBuf(buf *memory.Buffer, n int, dict *array.String) arrow.Array {
 	ad := array.NewData(dictStringType, n, []*memory.Buffer{nil, buf}, nil, 0, 0)
 	buf.Release()
 	ad.SetDictionary(dict.Data())
@@ -667,68 +783,121 @@ func (r *colReader) dictArray(raw []byte, n int, dict *array.String) arrow.Array
 	return array.NewDictionaryData(ad)
 }
 
+// strSeg is one page's run of rows in a string batch: k rows (definition
+// levels defs, nil when none is null) whose nv values start at value v0 of the
+// page. Plain pages carry their values (data, offs); dictionary pages their
+// indices idx into the dictionary values (data, offs).
+type strSeg struct {
+	k, v0, nv int
+	defs      []byte
+	dict      bool
+	idx       []int32
+	data      []byte
+	offs      []uint32
+}
+
 // readPlainString reads n rows into a String array; prefix holds dictionary
-// indices (-1 = "") already read for the first rows of the batch.
+// indices (-1 = "") already read for the first rows of the batch. It first
+// collects the batch's runs of all pages it spans (they stay referenced until
+// the read ends), so the value bytes are copied once into a buffer of exactly
+// the right size.
 func (r *colReader) readPlainString(n int, prefix []int32) (arrow.Array, error) {
-	offs, raw := r.pool.int32s(n + 1)
-	offs[0] = 0
-	data := make([]byte, 0, 16*n)
-	filled := 0
-	if len(prefix) > 0 {
-		dd, doffs := r.dictVals.ByteArray()
-		for i, x := range prefix {
-			if x >= 0 {
-				data = append(data, dd[doffs[x]:doffs[x+1]]...)
-			}
-			offs[i+1] = int32(len(data))
-		}
-		filled = len(prefix)
+	total := 0
+	var dd []byte
+	var doffs []uint32
+	if r.dict != nil {
+		dd, doffs = r.dictVals.ByteArray()
 	}
-	for filled < n {
+	for _, x := range prefix {
+		if x >= 0 {
+			total += int(doffs[x+1] - doffs[x])
+		}
+	}
+	segs := r.segs[:0]
+	for filled := len(prefix); filled < n; {
 		k, defs, v0, err := r.span(n - filled)
 		if err != nil {
-			r.pool.Free(raw)
 			return nil, err
 		}
+		sg := strSeg{k: k, v0: v0, nv: r.pval - v0, defs: defs, dict: r.isDict}
 		if r.isDict {
-			dd, doffs := r.dictVals.ByteArray()
-			j := v0
-			for i := 0; i < k; i++ {
-				if defs == nil || defs[i] == r.maxDef {
-					x := r.idx[j]
-					data = append(data, dd[doffs[x]:doffs[x+1]]...)
-					j++
-				}
-				offs[filled+i+1] = int32(len(data))
-			}
-			filled += k
-			continue
-		}
-		src, so := r.vals.ByteArray()
-		if need := int(so[v0+k] - so[v0]); len(data)+need > cap(data) {
-			// grow once, to what the rest of the batch needs at this span's rate
-			est := len(data) + need + need/max(k, 1)*(n-filled-k)
-			grown := make([]byte, len(data), max(est, 2*cap(data)))
-			copy(grown, data)
-			data = grown
-		}
-		if defs == nil {
-			base := int32(len(data)) - int32(so[v0])
-			data = append(data, src[so[v0]:so[v0+k]]...)
-			for i := 1; i <= k; i++ {
-				offs[filled+i] = base + int32(so[v0+i])
+			sg.idx = r.idx[v0 : v0+sg.nv]
+			sg.data, sg.offs = dd, doffs
+			for _, x := range sg.idx {
+				total += int(doffs[x+1] - doffs[x])
 			}
 		} else {
-			j := v0
-			for i, d := range defs {
-				if d == r.maxDef {
-					data = append(data, src[so[j]:so[j+1]]...)
-					j++
-				}
-				offs[filled+i+1] = int32(len(data))
-			}
+			sg.data, sg.offs = r.vals.ByteArray()
+			total += int(sg.offs[v0+sg.nv] - sg.offs[v0])
 		}
+		segs = append(segs, sg)
 		filled += k
 	}
+	if total > math.MaxInt32 {
+		return nil, fmt.Errorf("column %s: %d bytes of strings in one batch exceed 2 GiB", r.name, total)
+	}
+	offs, raw := r.pool.int32s(n + 1)
+	offs[0] = 0
+	data := rawBytes(total)
+	pos := int32(0)
+	for i, x := range prefix {
+		if x >= 0 {
+			pos += int32(copy(data[pos:], dd[doffs[x]:doffs[x+1]]))
+		}
+		offs[i+1] = pos
+	}
+	out := offs[len(prefix)+1:]
+	for si := range segs {
+		sg := &segs[si]
+		switch {
+		case sg.dict:
+			j := 0
+			for i := 0; i < sg.k; i++ {
+				if sg.defs == nil || sg.defs[i] == r.maxDef {
+					x := sg.idx[j]
+					pos += int32(copy(data[pos:], sg.data[sg.offs[x]:sg.offs[x+1]]))
+					j++
+				}
+				out[i] = pos
+			}
+		case sg.defs == nil:
+			so := sg.offs[sg.v0 : sg.v0+sg.k+1]
+			base := pos - int32(so[0])
+			pos += int32(copy(data[pos:], sg.data[so[0]:so[sg.k]]))
+			o := out[:sg.k]
+			for i := range o {
+				o[i] = base + int32(so[i+1])
+			}
+		default:
+			so := sg.offs[sg.v0 : sg.v0+sg.nv+1]
+			base := pos - int32(so[0])
+			pos += int32(copy(data[pos:], sg.data[so[0]:so[sg.nv]]))
+			j := 0
+			for i, d := range sg.defs {
+				if d == r.maxDef {
+					j++
+				}
+				out[i] = base + int32(so[j])
+			}
+		}
+		out = out[sg.k:]
+		*sg = strSeg{}
+	}
+	r.segs = segs[:0]
 	return r.newString(n, raw, data), nil
+}
+
+// rawBytes returns n bytes of arbitrary contents, owned by the GC: unlike
+// make, it does not zero memory that the caller overwrites anyway. (The bytes
+// come from a strings.Builder, whose growth skips zeroing; they stay
+// writable until the caller hands them out.)
+func rawBytes(n int) []byte {
+	if n == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteByte(0)
+	s := b.String()
+	return unsafe.Slice(unsafe.StringData(s), n)
 }

@@ -59,7 +59,10 @@
 // offsets) of batches whose last reference is released, so neither a batch nor
 // a slice taken from its buffers may be used after that release; string value
 // bytes are never recycled (String.Value results stay valid). Null slots of
-// numeric arrays hold 0.
+// numeric arrays hold 0. When all of a batch's rows of a column lie in one
+// Parquet page and none is null, the column's values (numbers, dictionary
+// indices) are the page's decoded memory itself, not a copy: the page then
+// goes back to parquet-go's buffer pool only when the batch is released.
 //
 // A morsel is one row group of one file, after pruning; workers read morsels in
 // parallel and each morsel streams batches of ScanSpec.BatchSize rows (default
@@ -86,6 +89,7 @@
 // inside Commit). Options: zstd (default) or snappy, row group size (default
 // 1,048,576 rows), dictionary encoding for low-cardinality strings (decided from
 // the first batch; a chunk whose dictionary passes 8 MiB falls back to plain),
+// DELTA_BINARY_PACKED for long, datetime and timespan columns,
 // min/max statistics on every column except free-text strings, bloom filters on
 // lookup columns (see DefaultBloomColumn: RemoteUrl, DeviceId, DeviceName,
 // RemoteIP, InitiatingProcessFileName, account names, SHA1/SHA256, ...). The file

@@ -190,6 +190,18 @@ func FillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, 
 		}
 	case *array.Int32:
 		v := x.Int32Values()
+		if sel == nil && x.NullN() == 0 {
+			if t == kusto.Long {
+				for i, y := range v[start : start+len(vals)] {
+					vals[i] = parquet.Int64Value(int64(y)).Level(0, 1, leaf)
+				}
+			} else {
+				for i, y := range v[start : start+len(vals)] {
+					vals[i] = parquet.Int32Value(y).Level(0, 1, leaf)
+				}
+			}
+			return vals
+		}
 		for i := range vals {
 			switch r := row(i); {
 			case x.IsNull(r):
