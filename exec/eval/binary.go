@@ -109,6 +109,9 @@ func (e *Arith) Eval(c *Ctx, b *Batch) (Value, error) {
 		return Value{Type: e.T, Array: NewInts(e.T, iv, valid), Const: isConst}, nil
 	}
 	lo, ro := readInts(l), readInts(r)
+	if out, ok := intArithDense(e.Op, lo, ro, n); ok {
+		return Value{Type: e.T, Array: NewInts(e.T, out, nil), Const: isConst}, nil
+	}
 	out := make([]int64, n)
 	valid := make([]bool, n)
 	narrow := e.T == kusto.Int
@@ -147,6 +150,60 @@ func (e *Arith) Eval(c *Ctx, b *Batch) (Value, error) {
 		valid[i] = true
 	}
 	return Value{Type: e.T, Array: NewInts(e.T, out, valid), Const: isConst}, nil
+}
+
+// intArithDense computes + - * of integer operands without nulls in one
+// loop per operator and operand shape (column op column, column op
+// constant, constant op column); ok is false for anything else, which the
+// general loop handles.
+func intArithDense(op string, lo, ro operand, n int) (out []int64, ok bool) {
+	if lo.valid != nil || ro.valid != nil || n == 0 {
+		return nil, false
+	}
+	var f func(x, y int64) int64
+	switch op {
+	case "+":
+		f = func(x, y int64) int64 { return x + y }
+	case "-":
+		f = func(x, y int64) int64 { return x - y }
+	case "*":
+		f = func(x, y int64) int64 { return x * y }
+	default:
+		return nil, false
+	}
+	out = make([]int64, n)
+	x, y := lo.ints, ro.ints
+	switch {
+	case lo.stride == 1 && ro.stride == 1:
+		x, y = x[:n], y[:n]
+		switch op {
+		case "+":
+			for i := range out {
+				out[i] = x[i] + y[i]
+			}
+		case "-":
+			for i := range out {
+				out[i] = x[i] - y[i]
+			}
+		case "*":
+			for i := range out {
+				out[i] = x[i] * y[i]
+			}
+		}
+	case lo.stride == 1:
+		x, k := x[:n], y[0]
+		for i := range out {
+			out[i] = f(x[i], k)
+		}
+	case ro.stride == 1:
+		k, y := x[0], y[:n]
+		for i := range out {
+			out[i] = f(k, y[i])
+		}
+	default:
+		out[0] = f(x[0], y[0])
+	}
+	return out, true
 }
 
 // Negate is unary minus.
