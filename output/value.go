@@ -14,6 +14,7 @@ import (
 
 	"github.com/prowl-hunt/prowl/exec/fn/dyn"
 	"github.com/prowl-hunt/prowl/kusto"
+	"github.com/prowl-hunt/prowl/kusto/karrow"
 )
 
 // Values reads the cells of one Arrow column as Kusto values and appends them
@@ -108,10 +109,10 @@ func (v *Values) Reset(arr arrow.Array, t kusto.Type) {
 		v.scale = a.DataType().(*arrow.Decimal128Type).Scale
 	case *array.Timestamp:
 		v.kind, v.ts = kindTimestamp, a
-		v.mul = unitNanos(a.DataType().(*arrow.TimestampType).Unit)
+		v.mul = karrow.UnitNanos(a.DataType().(*arrow.TimestampType).Unit)
 	case *array.Duration:
 		v.kind, v.dur = kindDuration, a
-		v.mul = unitNanos(a.DataType().(*arrow.DurationType).Unit)
+		v.mul = karrow.UnitNanos(a.DataType().(*arrow.DurationType).Unit)
 	case *array.Date32:
 		v.kind, v.d32 = kindDate32, a
 	case *array.Date64:
@@ -123,18 +124,6 @@ func (v *Values) Reset(arr arrow.Array, t kusto.Type) {
 
 // Type is the Kusto type the values are read as.
 func (v *Values) Type() kusto.Type { return v.typ }
-
-func unitNanos(u arrow.TimeUnit) int64 {
-	switch u {
-	case arrow.Second:
-		return 1e9
-	case arrow.Millisecond:
-		return 1e6
-	case arrow.Microsecond:
-		return 1e3
-	}
-	return 1
-}
 
 // at maps a row to its position in the value array (through the dictionary
 // indices) and reports whether the cell is null.

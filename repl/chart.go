@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/prowl-hunt/prowl/kusto"
+	"github.com/prowl-hunt/prowl/kusto/karrow"
 	"github.com/prowl-hunt/prowl/output"
 )
 
@@ -316,7 +317,7 @@ func appendNumbers(dst []float64, col arrow.Array) []float64 {
 			dst = append(dst, nullOr(a.IsNull(i), a.Value(i).ToFloat64(scale)))
 		}
 	case *array.Duration:
-		mul := float64(unitNanos(a.DataType().(*arrow.DurationType).Unit)) / 1e9
+		mul := float64(karrow.UnitNanos(a.DataType().(*arrow.DurationType).Unit)) / 1e9
 		for i := 0; i < n; i++ {
 			dst = append(dst, nullOr(a.IsNull(i), float64(a.Value(i))*mul))
 		}
@@ -335,22 +336,10 @@ func nullOr(null bool, v float64) float64 {
 	return v
 }
 
-func unitNanos(u arrow.TimeUnit) int64 {
-	switch u {
-	case arrow.Second:
-		return 1e9
-	case arrow.Millisecond:
-		return 1e6
-	case arrow.Microsecond:
-		return 1e3
-	}
-	return 1
-}
-
 // instant reads row i of a timestamp column as ns since the epoch.
 func instant(col arrow.Array, i int) int64 {
 	if a, ok := col.(*array.Timestamp); ok && !a.IsNull(i) {
-		return int64(a.Value(i)) * unitNanos(a.DataType().(*arrow.TimestampType).Unit)
+		return int64(a.Value(i)) * karrow.UnitNanos(a.DataType().(*arrow.TimestampType).Unit)
 	}
 	return math.MinInt64
 }

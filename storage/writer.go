@@ -177,7 +177,7 @@ func (w *Writer) write(rec arrow.RecordBatch) error {
 	if !ok {
 		return fmt.Errorf("column %s is missing: rows cannot be placed in day folders", TimestampColumn)
 	}
-	mult := tsMultiplier(ts.DataType().(*arrow.TimestampType).Unit)
+	mult := karrow.UnitNanos(ts.DataType().(*arrow.TimestampType).Unit)
 	dayOf := func(i int) int64 {
 		return floorDiv(int64(ts.Value(i))*mult, 86400e9)
 	}
@@ -223,18 +223,6 @@ func floorDiv(a, b int64) int64 {
 		q--
 	}
 	return q
-}
-
-func tsMultiplier(u arrow.TimeUnit) int64 {
-	switch u {
-	case arrow.Second:
-		return 1e9
-	case arrow.Millisecond:
-		return 1e6
-	case arrow.Microsecond:
-		return 1e3
-	}
-	return 1
 }
 
 func (w *Writer) initSchema(rec arrow.RecordBatch) {

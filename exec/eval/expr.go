@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/prowl-hunt/prowl/exec/fn"
+	"github.com/prowl-hunt/prowl/exec/internal/dictmemo"
 	"github.com/prowl-hunt/prowl/exec/strops"
 	"github.com/prowl-hunt/prowl/kusto"
 )
@@ -132,7 +132,7 @@ type Call struct {
 	Args   []Expr
 	T      kusto.Type
 
-	memo dictMemo
+	memo dictmemo.Memo[arrow.Array] // results over recent dictionaries (one varying argument)
 }
 
 func (e *Call) Type() kusto.Type { return e.T }
@@ -190,7 +190,7 @@ func (e *Call) Eval(c *Ctx, b *Batch) (Value, error) {
 func (e *Call) evalDict(c *Ctx, args []fn.Arg, k int) (Value, error) {
 	d := args[k].Array.(*array.Dictionary)
 	vals := d.Dictionary()
-	res, err := e.memo.get(d.Data().Dictionary(), func() (arrow.Array, error) {
+	res, err := e.memoResult(d.Data().Dictionary(), func() (arrow.Array, error) {
 		args[k] = Value{Type: args[k].Type, Array: withEmpty(vals)}
 		return e.Kernel(c.Fn, args, vals.Len()+1, e.T)
 	})
@@ -245,8 +245,6 @@ func (e *Call) evalTuples(c *Ctx, args []fn.Arg, dicts []int, n int) (Value, err
 	for j, ai := range dicts {
 		idx[j] = dictIndices(args[ai].Array.(*array.Dictionary))
 	}
-	ids := make([]int32, n)
-	var firstRow []int32 // a row of each distinct tuple
 	// Pack the indices (+1, so a null row's -1 is 0) into one uint64 when
 	// every dictionary is small enough: a uint64 map is about twice as fast.
 	width := uint(64 / len(dicts))
@@ -254,47 +252,21 @@ func (e *Call) evalTuples(c *Ctx, args []fn.Arg, dicts []int, n int) (Value, err
 	for _, ai := range dicts {
 		packed = packed && uint64(args[ai].Array.(*array.Dictionary).Dictionary().Len())+1 < 1<<width
 	}
+	var ids, firstRow []int32
 	if packed {
-		seen := make(map[uint64]int32)
-		var last uint64
-		for i := 0; i < n; i++ {
-			var key uint64
+		ids, firstRow = distinctRows(n, func(i int) (key uint64) {
 			for j := range dicts {
 				key |= uint64(idx[j][i]+1) << (uint(j) * width)
 			}
-			if i > 0 && key == last {
-				ids[i] = ids[i-1]
-				continue
-			}
-			id, ok := seen[key]
-			if !ok {
-				id = int32(len(firstRow))
-				seen[key] = id
-				firstRow = append(firstRow, int32(i))
-			}
-			ids[i], last = id, key
-		}
+			return key
+		})
 	} else {
-		type tuple [maxTupleArgs]int32
-		seen := make(map[tuple]int32)
-		var last tuple
-		for i := 0; i < n; i++ {
-			var t tuple
+		ids, firstRow = distinctRows(n, func(i int) (t [maxTupleArgs]int32) {
 			for j := range dicts {
 				t[j] = idx[j][i]
 			}
-			if i > 0 && t == last {
-				ids[i] = ids[i-1]
-				continue
-			}
-			id, ok := seen[t]
-			if !ok {
-				id = int32(len(firstRow))
-				seen[t] = id
-				firstRow = append(firstRow, int32(i))
-			}
-			ids[i], last = id, t
-		}
+			return t
+		})
 	}
 	for _, ai := range dicts {
 		args[ai] = Value{Type: args[ai].Type, Array: Decode(Take(args[ai].Array, firstRow))}
@@ -307,6 +279,30 @@ func (e *Call) evalTuples(c *Ctx, args []fn.Arg, dicts []int, n int) (Value, err
 		return Value{Type: e.T, Array: dictionaryOf(ids, res)}, nil
 	}
 	return Value{Type: e.T, Array: Take(res, ids)}, nil
+}
+
+// distinctRows numbers the distinct keys of rows 0..n-1 in order of first
+// appearance: ids[i] is row i's number, firstRow[k] the first row with key k.
+// A row with the same key as the row before (runs are common) skips the map.
+func distinctRows[K comparable](n int, key func(i int) K) (ids, firstRow []int32) {
+	ids = make([]int32, n)
+	seen := make(map[K]int32)
+	var last K
+	for i := 0; i < n; i++ {
+		k := key(i)
+		if i > 0 && k == last {
+			ids[i] = ids[i-1]
+			continue
+		}
+		id, ok := seen[k]
+		if !ok {
+			id = int32(len(firstRow))
+			seen[k] = id
+			firstRow = append(firstRow, int32(i))
+		}
+		ids[i], last = id, k
+	}
+	return ids, firstRow
 }
 
 // dictIndices returns the row → dictionary index of d, with -1 for null rows.
@@ -344,53 +340,21 @@ func dictionaryOf(indices []int32, dict arrow.Array) arrow.Array {
 	return array.MakeFromData(d)
 }
 
-// dictMemo remembers a call's results over the last few dictionaries it saw.
-// Batches of one Parquet column chunk share the chunk's dictionary, so a
-// function of a dictionary-encoded column runs once per chunk, not once per
-// batch. Entries are keyed by the dictionary's ArrayData: holding the
-// pointer keeps that struct alive, so no other dictionary can have the same
-// address while it is remembered. Each entry holds a reference to its
-// result. Safe for concurrent use (the workers of a query share the compiled
-// expression).
-type dictMemo struct {
-	mu      sync.Mutex
-	entries [memoSize]memoEntry // most recent first
-}
-
-// memoSize covers the chunks the workers of a query read at the same time.
-const memoSize = 8
-
-type memoEntry struct {
-	dict arrow.ArrayData
-	res  arrow.Array
-}
-
-// get returns the result remembered for dict, or computes, remembers and
-// returns it.
-func (m *dictMemo) get(dict arrow.ArrayData, compute func() (arrow.Array, error)) (arrow.Array, error) {
-	m.mu.Lock()
-	for i, en := range m.entries {
-		if en.dict == dict {
-			// Move to the front.
-			copy(m.entries[1:i+1], m.entries[:i])
-			m.entries[0] = en
-			m.mu.Unlock()
-			return en.res, nil
-		}
+// memoResult returns the call's result over the dictionary dict, computing
+// and remembering it when it is not remembered. The memo holds a reference
+// to each result it keeps.
+func (e *Call) memoResult(dict arrow.ArrayData, compute func() (arrow.Array, error)) (arrow.Array, error) {
+	if res, ok := e.memo.Get(dict); ok {
+		return res, nil
 	}
-	m.mu.Unlock()
 	res, err := compute()
 	if err != nil {
 		return nil, err
 	}
 	res.Retain()
-	m.mu.Lock()
-	if old := m.entries[memoSize-1]; old.res != nil {
-		old.res.Release()
+	if old, ok := e.memo.Put(dict, res); ok {
+		old.Release()
 	}
-	copy(m.entries[1:], m.entries[:memoSize-1])
-	m.entries[0] = memoEntry{dict: dict, res: res}
-	m.mu.Unlock()
 	return res, nil
 }
 

@@ -2,7 +2,6 @@ package strops
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -37,50 +36,13 @@ func dictParts(a *array.Dictionary, idx []int32) (dict *array.String, out []int3
 // result is shared: callers only read it.
 func (m *Matcher) answers(a *array.Dictionary, dict *array.String) []bool {
 	key := a.Data().Dictionary()
-	if dm := m.memo.get(key); dm != nil {
+	if dm, ok := m.memo.Get(key); ok {
 		return dm
 	}
 	dm := make([]bool, dict.Len()) // its own slice: Eval borrows the scratch too
 	m.Eval(dict, dm)
-	m.memo.put(key, dm)
+	m.memo.Put(key, dm)
 	return dm
-}
-
-// answerMemo remembers per-entry answers for the last memoSize
-// dictionaries, keyed by the dictionary's ArrayData. Holding the pointer
-// keeps that struct alive, so no other dictionary can have the same address
-// while it is remembered (the Arrow buffers are not used again and need no
-// reference). Safe for concurrent use.
-type answerMemo struct {
-	mu      sync.Mutex
-	entries [memoSize]memoEntry // most recent first
-}
-
-const memoSize = 8
-
-type memoEntry struct {
-	dict    arrow.ArrayData
-	answers []bool
-}
-
-func (c *answerMemo) get(dict arrow.ArrayData) []bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for i, en := range c.entries {
-		if en.dict == dict {
-			copy(c.entries[1:i+1], c.entries[:i])
-			c.entries[0] = en
-			return en.answers
-		}
-	}
-	return nil
-}
-
-func (c *answerMemo) put(dict arrow.ArrayData, answers []bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	copy(c.entries[1:], c.entries[:memoSize-1])
-	c.entries[0] = memoEntry{dict: dict, answers: answers}
 }
 
 func indexAt(a arrow.Array, i int) int64 {

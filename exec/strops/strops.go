@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/prowl-hunt/prowl/exec/internal/dictmemo"
 )
 
 // Op is a KQL string operator, without negation.
@@ -159,7 +161,7 @@ type Matcher struct {
 	re       *regexp.Regexp
 	empty    bool // the result for ""
 
-	memo answerMemo // per-entry answers over recent dictionaries
+	memo dictmemo.Memo[[]bool] // per-entry answers over recent dictionaries
 }
 
 // New compiles op (negated when not) against needles: exactly one needle for

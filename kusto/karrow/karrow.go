@@ -109,3 +109,17 @@ func TypeOf(dt arrow.DataType) kusto.Type {
 		return kusto.Dynamic
 	}
 }
+
+// UnitNanos is the number of nanoseconds in one tick of an Arrow time unit
+// (timestamps and durations from other writers may use s, ms or µs).
+func UnitNanos(u arrow.TimeUnit) int64 {
+	switch u {
+	case arrow.Second:
+		return 1e9
+	case arrow.Millisecond:
+		return 1e6
+	case arrow.Microsecond:
+		return 1e3
+	}
+	return 1
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/parquet-go/parquet-go/encoding"
 
 	"github.com/prowl-hunt/prowl/kusto"
+	"github.com/prowl-hunt/prowl/kusto/karrow"
 )
 
 // Node returns the Parquet node of a column of Kusto type t. Strings, guids
@@ -214,7 +215,7 @@ func FillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, 
 		}
 	case *array.Timestamp:
 		v := x.Values()
-		mul := unitNanos(x.DataType().(*arrow.TimestampType).Unit)
+		mul := karrow.UnitNanos(x.DataType().(*arrow.TimestampType).Unit)
 		if sel == nil && x.NullN() == 0 {
 			for i, y := range v[start : start+len(vals)] {
 				vals[i] = parquet.Int64Value(int64(y)*mul).Level(0, 1, leaf)
@@ -230,7 +231,7 @@ func FillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, 
 		}
 	case *array.Duration:
 		v := x.Values()
-		mul := unitNanos(x.DataType().(*arrow.DurationType).Unit)
+		mul := karrow.UnitNanos(x.DataType().(*arrow.DurationType).Unit)
 		for i := range vals {
 			if r := row(i); x.IsNull(r) {
 				vals[i] = null
@@ -281,18 +282,6 @@ func FillValues(vals []parquet.Value, t kusto.Type, a arrow.Array, sel []int32, 
 		}
 	}
 	return vals
-}
-
-func unitNanos(u arrow.TimeUnit) int64 {
-	switch u {
-	case arrow.Second:
-		return 1e9
-	case arrow.Millisecond:
-		return 1e6
-	case arrow.Microsecond:
-		return 1e3
-	}
-	return 1
 }
 
 // stringData is the value bytes of a string array (empty when it has none).
