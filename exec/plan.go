@@ -467,6 +467,9 @@ func (p *planner) op(in op.Operator, o ast.Op) (op.Operator, error) {
 			return &op.Top{In: s.In, N: int(n), Keys: s.Keys, Ctx: p.ectx}, nil
 		}
 		p.note("take %d (stops the input early)", n)
+		if par, ok := in.(*op.Parallel); ok && (par.Limit == 0 || par.Limit > n) {
+			par.Limit = n
+		}
 		return &op.Take{In: in, N: n}, nil
 	case *ast.Count:
 		p.note("count")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 
@@ -26,6 +27,12 @@ type Parallel struct {
 	// Map, when set, widens each scanned record to the table's full width:
 	// batch column i is record column Map[i], or nil (never read) when -1.
 	Map []int
+	// Limit, when > 0, stops the scan once this many rows have passed the
+	// steps (a take right above): no row group is read beyond those needed,
+	// whatever the channel buffers ahead.
+	Limit int64
+
+	emitted atomic.Int64
 
 	once   sync.Once
 	ch     chan *eval.Batch
@@ -60,13 +67,22 @@ func (p *Parallel) start(ctx context.Context) {
 					return nil
 				}
 			}
+			if p.Limit > 0 && p.emitted.Load() >= p.Limit {
+				return errStop
+			}
 			select {
 			case p.ch <- b:
-				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
+			if p.Limit > 0 && p.emitted.Add(int64(b.Len())) >= p.Limit {
+				return errStop
+			}
+			return nil
 		})
+		if errors.Is(err, errStop) {
+			err = nil
+		}
 		p.errc <- err
 	}()
 }
