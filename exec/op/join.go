@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/prowl-hunt/prowl/exec/eval"
+	"github.com/prowl-hunt/prowl/exec/internal/dictmemo"
 	"github.com/prowl-hunt/prowl/kusto"
 )
 
@@ -95,6 +96,28 @@ func (k *keyCodec) dictKey() (*array.Dictionary, []int32) {
 	return d, idx.Int32Values()
 }
 
+// dictHeads returns the chain head of every entry of d's dictionary (-1 when
+// absent), looked up once per dictionary: batches of one Parquet column chunk
+// share it, and the probe workers share the answers.
+func (j *Join) dictHeads(d *array.Dictionary, nullHead int32) []int32 {
+	key := d.Data().Dictionary()
+	if heads, ok := j.heads.Get(key); ok {
+		return heads
+	}
+	dict := d.Dictionary()
+	heads := make([]int32, dict.Len())
+	var buf []byte
+	for e := range heads {
+		if dict.IsNull(e) {
+			heads[e] = nullHead
+		} else {
+			heads[e] = j.lookupString(&buf, eval.StringAt(dict, e))
+		}
+	}
+	j.heads.Put(key, heads)
+	return heads
+}
+
 // lookupString finds the chain head of a single string key (-1 when absent).
 func (j *Join) lookupString(buf *[]byte, s string) int32 {
 	b := binary.LittleEndian.AppendUint32((*buf)[:0], uint32(len(s)))
@@ -142,6 +165,7 @@ type Join struct {
 	Budget *Budget
 
 	built    bool
+	heads    dictmemo.Memo[[]int32] // chain heads per left dictionary
 	right    *eval.Batch
 	table    map[string]int32 // key → first row slot in chain
 	next     []int32          // chain of right rows with the same key
@@ -278,13 +302,8 @@ func (j *Join) probe(lb *eval.Batch) (*eval.Batch, error) {
 	if j.Kind != "innerunique" {
 		dictArr, dictIdx = kc.dictKey()
 		if dictArr != nil {
-			// Entries are looked up lazily (-2: not yet), as a batch may
-			// use few entries of a large dictionary.
-			dictHeads = make([]int32, dictArr.Dictionary().Len())
-			for e := range dictHeads {
-				dictHeads[e] = -2
-			}
 			nullHead = j.lookupString(&buf, "")
+			dictHeads = j.dictHeads(dictArr, nullHead)
 		}
 	}
 	for i := 0; i < n; i++ {
@@ -304,17 +323,7 @@ func (j *Join) probe(lb *eval.Batch) (*eval.Batch, error) {
 			if dictArr.IsNull(l) {
 				head = nullHead
 			} else {
-				e := dictIdx[l]
-				head = dictHeads[e]
-				if head == -2 {
-					dict := dictArr.Dictionary()
-					if dict.IsNull(int(e)) {
-						head = nullHead
-					} else {
-						head = j.lookupString(&buf, eval.StringAt(dict, int(e)))
-					}
-					dictHeads[e] = head
-				}
+				head = dictHeads[dictIdx[l]]
 			}
 		} else {
 			k, ok = kc.key(l)
