@@ -2,6 +2,7 @@ package eval
 
 import (
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
 // Batch is a set of equally long columns plus an optional selection vector.
@@ -49,7 +50,21 @@ func (b *Batch) Compact() *Batch {
 	}
 	out := &Batch{Cols: make([]arrow.Array, len(b.Cols)), N: len(b.Sel)}
 	for i, c := range b.Cols {
-		out.Cols[i] = Take(c, b.Sel)
+		out.Cols[i] = compactColumn(c, b.Sel)
 	}
 	return out
+}
+
+// compactColumn gathers the selected rows of a column. A dictionary column
+// keeps its dictionary unless the dictionary is much larger than the rows
+// kept (a selective filter over a column chunk's dictionary): then the rows
+// become plain strings, so that what is kept (sort input, results) does not
+// pin every chunk's whole dictionary.
+func compactColumn(c arrow.Array, sel []int32) arrow.Array {
+	if d, ok := c.(*array.Dictionary); ok {
+		if n := d.Dictionary().Len(); n > 1024 && n > 4*len(sel) {
+			return Decode(Take(c, sel))
+		}
+	}
+	return Take(c, sel)
 }

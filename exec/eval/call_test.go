@@ -239,3 +239,21 @@ func TestIntArithDenseAgrees(t *testing.T) {
 		}
 	}
 }
+
+// Compacting a selective batch turns a column over a large dictionary into
+// plain strings (it does not pin the dictionary); a small dictionary stays.
+func TestCompactDropsLargeDictionaries(t *testing.T) {
+	big := make([]string, 5000)
+	for i := range big {
+		big[i] = "v" + strconv.Itoa(i)
+	}
+	b := &Batch{Cols: []arrow.Array{dict(t, big...), dict(t, "a", "b", "a")}, N: 3, Sel: []int32{2}}
+	b.Cols[0] = array.NewSlice(b.Cols[0], 0, 3)
+	c := b.Compact()
+	if c.Cols[0].DataType().ID() != arrow.STRING || StringAt(c.Cols[0], 0) != "v2" {
+		t.Errorf("large dictionary column compacted to %s %q", c.Cols[0].DataType(), StringAt(c.Cols[0], 0))
+	}
+	if c.Cols[1].DataType().ID() != arrow.DICTIONARY || StringAt(c.Cols[1], 0) != "a" {
+		t.Errorf("small dictionary column compacted to %s %q", c.Cols[1].DataType(), StringAt(c.Cols[1], 0))
+	}
+}
