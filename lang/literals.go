@@ -2,6 +2,7 @@ package lang
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -13,17 +14,26 @@ import (
 
 // typedLiteral converts a `type(raw)` token into a Literal.
 func (p *parser) typedLiteral(t *token) ast.Expr {
+	lit, msg := decodeTyped(p.src, t)
+	if msg != "" {
+		p.failf(t.Pos, "%s", msg)
+	}
+	return lit
+}
+
+// decodeTyped converts a `type(raw)` token into a Literal, or returns why
+// its content is bad.
+func decodeTyped(src string, t *token) (*ast.Literal, string) {
 	typ, _ := kusto.ParseType(t.Text)
-	text := p.src[t.Pos.Offset:t.End]
+	text := src[t.Pos.Offset:t.End]
 	lit := &ast.Literal{P: t.Pos, Type: typ, Text: text}
 	raw := t.Raw
 	if raw == "null" {
 		lit.Null = true
-		return lit
+		return lit, ""
 	}
-	bad := func(why string) ast.Expr {
-		p.failf(t.Pos, "bad %s literal %s: %s", typ, text, why)
-		return nil
+	bad := func(why string) (*ast.Literal, string) {
+		return nil, fmt.Sprintf("bad %s literal %s: %s", typ, text, why)
 	}
 	switch typ {
 	case kusto.DateTime:
@@ -93,7 +103,7 @@ func (p *parser) typedLiteral(t *token) ast.Expr {
 	default:
 		return bad("unsupported literal type")
 	}
-	return lit
+	return lit, ""
 }
 
 // parseTimeSpanLiteral parses the content of timespan(...): a number of days,
