@@ -79,7 +79,7 @@ func (e *Engine) command(ctx context.Context, cmd *ast.Command) (*Result, error)
 			names, kinds = append(names, n), append(kinds, "extension")
 		}
 		for _, s := range e.stored {
-			names, kinds = append(names, s.Name), append(kinds, "stored")
+			names, kinds = append(names, s.name), append(kinds, "stored")
 		}
 		e.mu.RUnlock()
 		return tableResult(kusto.Schema{{Name: "Name", Type: kusto.String}, {Name: "Kind", Type: kusto.String}},

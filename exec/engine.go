@@ -54,7 +54,7 @@ type Engine struct {
 	mu       sync.RWMutex
 	funcs    map[string]*extFunc
 	aliases  map[string]string
-	stored   []*ast.LetStmt
+	stored   []*storedFunc
 	tables   map[string]*virtualTable
 	commands map[string]ext.CommandFunc
 }
@@ -108,26 +108,40 @@ func (e *Engine) RegisterFunction(sig *lang.FuncSig, kernel fn.Kernel) error {
 
 // RegisterStoredFunction adds a KQL-defined function.
 func (e *Engine) RegisterStoredFunction(name, text string) error {
-	script, err := lang.Parse("let " + name + " = " + text + ";\nprint 0")
-	if err != nil {
-		return fmt.Errorf("register stored function %s: %w", name, err)
-	}
-	if len(script.Stmts) == 0 {
-		return fmt.Errorf("register stored function %s: empty definition", name)
-	}
-	let, ok := script.Stmts[0].(*ast.LetStmt)
-	if !ok {
-		return fmt.Errorf("register stored function %s: not a function definition", name)
-	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, s := range e.stored {
-		if s.Name == name {
+		if s.name == name {
 			return fmt.Errorf("register stored function %s: name already in use", name)
 		}
 	}
-	e.stored = append(e.stored, let)
+	e.stored = append(e.stored, newStoredFunc(name, text))
 	return nil
+}
+
+// storedFunc is a stored KQL function. Its text is parsed when a query first
+// names it, so opening a database does not parse every extension's
+// functions (a CLI run pays only for what its query uses).
+type storedFunc struct {
+	name, text string
+	let        func() (*ast.LetStmt, error)
+}
+
+func newStoredFunc(name, text string) *storedFunc {
+	return &storedFunc{name: name, text: text, let: sync.OnceValues(func() (*ast.LetStmt, error) {
+		script, err := lang.Parse("let " + name + " = " + text + ";\nprint 0")
+		if err != nil {
+			return nil, fmt.Errorf("stored function %s: %w", name, err)
+		}
+		if len(script.Stmts) == 0 {
+			return nil, fmt.Errorf("stored function %s: empty definition", name)
+		}
+		let, ok := script.Stmts[0].(*ast.LetStmt)
+		if !ok {
+			return nil, fmt.Errorf("stored function %s: not a function definition", name)
+		}
+		return let, nil
+	})}
 }
 
 // RegisterTable adds a virtual table.
@@ -183,7 +197,7 @@ func (e *Engine) Names() []string {
 		out = append(out, n)
 	}
 	for _, s := range e.stored {
-		out = append(out, s.Name)
+		out = append(out, s.name)
 	}
 	e.mu.RUnlock()
 	sort.Strings(out)
@@ -232,10 +246,36 @@ func (e *Engine) kernel(name string) (fn.Kernel, bool) {
 	return nil, false
 }
 
-func (e *Engine) storedLets() []*ast.LetStmt {
+// storedLets returns the stored functions a query text may use: those whose
+// name appears in it or in the text of another one it uses.
+func (e *Engine) storedLets(text string) ([]*ast.LetStmt, error) {
 	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return append([]*ast.LetStmt(nil), e.stored...)
+	stored := append([]*storedFunc(nil), e.stored...)
+	e.mu.RUnlock()
+	used := make([]bool, len(stored))
+	texts := []string{text}
+	for len(texts) > 0 {
+		t := texts[len(texts)-1]
+		texts = texts[:len(texts)-1]
+		for i, f := range stored {
+			if !used[i] && strings.Contains(t, f.name) {
+				used[i] = true
+				texts = append(texts, f.text)
+			}
+		}
+	}
+	var lets []*ast.LetStmt
+	for i, f := range stored {
+		if !used[i] {
+			continue
+		}
+		let, err := f.let()
+		if err != nil {
+			return nil, err
+		}
+		lets = append(lets, let)
+	}
+	return lets, nil
 }
 
 // Check parses and binds a query (or parses a command) without running it.
@@ -260,7 +300,11 @@ func (e *Engine) prepare(text string, params map[string]string) (*ast.Script, *l
 			ptypes[n] = kusto.String
 		}
 	}
-	info, err := lang.Bind(script, &lang.Env{Tables: e, Functions: e, Stored: e.storedLets(), ParamTypes: ptypes})
+	stored, err := e.storedLets(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	info, err := lang.Bind(script, &lang.Env{Tables: e, Functions: e, Stored: stored, ParamTypes: ptypes})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -153,7 +153,7 @@ func (p *parser) sync() {
 func (p *parser) grammarPipe() ast.Expr {
 	if t := p.tok(); t.Kind == tIdent && tier1SourceNames[t.Text] || t.Kind == tIdent && specialSources[t.Text] {
 		p.sync()
-		g, err := kqlPipeParser.ParseFromLexer(p.lex, allowTrailing)
+		g, err := kqlPipeParser().ParseFromLexer(p.lex, allowTrailing)
 		p.grammarDone(err)
 		return p.c.pipe(g)
 	}
@@ -162,7 +162,7 @@ func (p *parser) grammarPipe() ast.Expr {
 		return src
 	}
 	p.sync()
-	g, err := kqlOpsParser.ParseFromLexer(p.lex, allowTrailing)
+	g, err := kqlOpsParser().ParseFromLexer(p.lex, allowTrailing)
 	p.grammarDone(err)
 	return p.c.ops(src, g)
 }

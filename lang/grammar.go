@@ -1,6 +1,8 @@
 package lang
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2"
 	plexer "github.com/alecthomas/participle/v2/lexer"
 )
@@ -426,24 +428,38 @@ var kqlParser = participle.MustBuild[gStmt](
 	participle.UseLookahead(0),
 )
 
+// Building a participle parser walks its grammar by reflection (about
+// 10 ms for all of them here), so the parsers used less often are built on
+// first use: a CLI run pays only for what its query needs.
+
 // kqlPipeParser and kqlOpsParser parse the tabular pipes nested in scalar
 // expressions (exprprod.go).
 var (
-	kqlPipeParser = mustProduction[gPipe]()
-	kqlOpsParser  = mustProduction[gOps]()
+	kqlPipeParser = lazyParser(func() (*participle.Parser[gPipe], error) {
+		return participle.ParserForProduction[gPipe](kqlParser)
+	})
+	kqlOpsParser = lazyParser(func() (*participle.Parser[gOps], error) {
+		return participle.ParserForProduction[gOps](kqlParser)
+	})
 )
-
-func mustProduction[G any]() *participle.Parser[G] {
-	p, err := participle.ParserForProduction[G](kqlParser)
-	if err != nil {
-		panic(err)
-	}
-	return p
-}
 
 // kqlCommandParser parses control commands (text starting with '.').
-var kqlCommandParser = participle.MustBuild[gCommand](
-	participle.Lexer(ptokenDef{}),
-	participle.Elide("Glue"),
-	participle.UseLookahead(0),
-)
+var kqlCommandParser = lazyParser(func() (*participle.Parser[gCommand], error) {
+	return participle.Build[gCommand](
+		participle.Lexer(ptokenDef{}),
+		participle.Elide("Glue"),
+		participle.UseLookahead(0),
+	)
+})
+
+// lazyParser returns a function that builds a parser on its first call and
+// returns the same one after; building fails only on a grammar bug.
+func lazyParser[G any](build func() (*participle.Parser[G], error)) func() *participle.Parser[G] {
+	return sync.OnceValue(func() *participle.Parser[G] {
+		p, err := build()
+		if err != nil {
+			panic(err)
+		}
+		return p
+	})
+}

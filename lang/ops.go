@@ -23,20 +23,21 @@ func (g *gOp) Parse(lex *plexer.PeekingLexer) error {
 
 // kqlOpGrammar is the grammar rooted at the operator alternatives; the
 // parsers of the single operators are its productions.
-var kqlOpGrammar = participle.MustBuild[gOpAlts](
-	participle.Lexer(ptokenDef{}),
-	participle.Elide("Glue"),
-	participle.UseLookahead(0),
-)
+var kqlOpGrammar = lazyParser(func() (*participle.Parser[gOpAlts], error) {
+	return participle.Build[gOpAlts](
+		participle.Lexer(ptokenDef{}),
+		participle.Elide("Glue"),
+		participle.UseLookahead(0),
+	)
+})
 
 // opParser parses the production G at lex and stores it with set.
 func opParser[G any](set func(*gOpAlts, *G)) func(*plexer.PeekingLexer, *gOpAlts) error {
-	p, err := participle.ParserForProduction[G](kqlOpGrammar)
-	if err != nil {
-		panic(err)
-	}
+	p := lazyParser(func() (*participle.Parser[G], error) {
+		return participle.ParserForProduction[G](kqlOpGrammar())
+	})
 	return func(lex *plexer.PeekingLexer, g *gOpAlts) error {
-		v, err := p.ParseFromLexer(lex, allowTrailing)
+		v, err := p().ParseFromLexer(lex, allowTrailing)
 		if err != nil {
 			return err
 		}

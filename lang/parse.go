@@ -181,7 +181,7 @@ func (c *conv) parseCommand() (*ast.Command, *Error) {
 	}
 	var cmd *ast.Command
 	err, _ := c.run(0, len(c.toks)-1, " in control command", func(pl *plexer.PeekingLexer) error {
-		g, err := kqlCommandParser.ParseFromLexer(pl)
+		g, err := kqlCommandParser().ParseFromLexer(pl)
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,37 @@
+package exec
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// Stored functions are parsed when a query names them: a broken one does not
+// stop registration or queries that do not use it, and its error names it;
+// a stored function may call another.
+func TestStoredFunctionsParsedOnUse(t *testing.T) {
+	e := newTestEngine(nil)
+	for name, text := range map[string]string{
+		"twice":     "(x:long) { x * 2 }",
+		"quadruple": "(x:long) { twice(twice(x)) }",
+		"broken":    "(x:long) { x + }",
+	} {
+		if err := e.RegisterStoredFunction(name, text); err != nil {
+			t.Fatalf("register %s: %v", name, err)
+		}
+	}
+	if err := e.RegisterStoredFunction("twice", "(x:long) { x }"); err == nil {
+		t.Error("a second function named twice was registered")
+	}
+	got, err := runQuery(t, e, "print a = quadruple(3), b = 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([][]string{{"12", "1"}}, got.rows); diff != "" {
+		t.Errorf("quadruple(3) (-want +got):\n%s", diff)
+	}
+	if _, err := runQuery(t, e, "print broken(1)"); err == nil || !strings.Contains(err.Error(), "stored function broken") {
+		t.Errorf("using the broken function: error %v, want one naming it", err)
+	}
+}
