@@ -64,7 +64,10 @@
 //	svc.Tag(app, tag, reason, groups, actor) (*TagResult, error)   // refuses never-block apps (ErrNeverBlock)
 //	svc.Untag(app, reason, actor) (*TagResult, error)
 //	svc.Indicators(format) (*indicator.Output, error)              // formats: indicator.Formats
-//	svc.Tags(), svc.Audit(), svc.Ledger(), svc.Score(app), svc.App(ref), svc.Catalog()
+//	svc.Tags(), svc.Audit(), svc.Ledger(), svc.Score(app)
+//	svc.App(ref) (*catalog.App, bool, error), svc.Catalog() (*catalog.Catalog, error)
+//	// the catalog (embedded + <data>/_prowl/catalog.json) is built on first use;
+//	// the error is a broken user catalog file
 //	svc.HuntingQuery(app) (string, error)                           // per-app drill-down query
 //	svc.ApplyPolicies(usage, actor) ([]govern.Alert, error)
 //

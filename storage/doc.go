@@ -12,8 +12,9 @@
 //
 // # Catalog
 //
-//	cat, err := storage.Open(dir)       // lists tables, reads file footers
-//	schema, ok := cat.Table("DeviceNetworkEvents")
+//	cat, err := storage.Open(dir)       // lists tables and their files
+//	schema, ok := cat.Table("DeviceNetworkEvents") // reads the table's footers on first use
+//	schema, ok, err := cat.TableSchema(name)      // the same, with the footer error
 //	names := cat.TableNames()           // on-disk tables plus built-ins (schemas pkg)
 //	data := cat.DataTables()            // only tables with files
 //	err = cat.Refresh()                 // pick up tables/columns that appeared since
