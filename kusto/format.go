@@ -188,6 +188,49 @@ var timeSpanUnits = map[string]int64{
 	"tick": 100, "ticks": 100,
 }
 
+// TimeSpanUnit returns the nanoseconds in one of a timespan literal's unit
+// suffix (d, h, m, s, ms, tick and their long names, as written: lower case).
+func TimeSpanUnit(unit string) (int64, bool) {
+	ns, ok := timeSpanUnits[unit]
+	return ns, ok
+}
+
+// ErrOutOfRange reports a number too large for its type.
+var ErrOutOfRange = errors.New("value out of range")
+
+// ScaleDecimal returns text×mult as an int64: exactly for decimal text
+// (1.1 × 1e9 is 1100000000), through float64 for exponent forms (1e3). text
+// has no sign.
+func ScaleDecimal(text string, mult int64) (int64, error) {
+	if strings.ContainsAny(text, "eE") {
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return 0, err
+		}
+		v := f * float64(mult)
+		if v > 9.2e18 || v < -9.2e18 {
+			return 0, ErrOutOfRange
+		}
+		return int64(v), nil
+	}
+	intPart, frac, _ := strings.Cut(text, ".")
+	var ns int64
+	if intPart != "" {
+		v, err := strconv.ParseInt(intPart, 10, 64)
+		if err != nil || v > math.MaxInt64/mult {
+			return 0, ErrOutOfRange
+		}
+		ns = v * mult
+	}
+	for k, scale := 0, mult/10; k < len(frac) && scale > 0; k, scale = k+1, scale/10 {
+		if ns > math.MaxInt64-9*scale {
+			return 0, ErrOutOfRange
+		}
+		ns += int64(frac[k]-'0') * scale
+	}
+	return ns, nil
+}
+
 // ParseTimeSpan parses a timespan written as Kusto text ([-][d.]hh:mm[:ss[.f]],
 // see ParseTimeSpanText) or as a literal: a decimal number and a unit (1d,
 // -1.5h, 30m, 100ms, 10s, 2days, 5ticks; units are case-insensitive). The
@@ -212,25 +255,13 @@ func ParseTimeSpan(s string) (int64, error) {
 		i++
 	}
 	num, unit := body[:i], strings.ToLower(body[i:])
-	mult, ok := timeSpanUnits[unit]
+	mult, ok := TimeSpanUnit(unit)
 	if !ok || dots > 1 || strings.Trim(num, ".") == "" {
 		return 0, fmt.Errorf("%q: %w", s, ErrBadTimeSpan)
 	}
-	intPart, frac, _ := strings.Cut(num, ".")
-	var iv int64
-	if intPart != "" {
-		v, err := strconv.ParseInt(intPart, 10, 64)
-		if err != nil || v > math.MaxInt64/mult {
-			return 0, fmt.Errorf("%q: %w (out of range)", s, ErrBadTimeSpan)
-		}
-		iv = v
-	}
-	ns := iv * mult
-	for k, scale := 0, mult/10; k < len(frac) && scale > 0; k, scale = k+1, scale/10 {
-		if ns > math.MaxInt64-9*scale {
-			return 0, fmt.Errorf("%q: %w (out of range)", s, ErrBadTimeSpan)
-		}
-		ns += int64(frac[k]-'0') * scale
+	ns, err := ScaleDecimal(num, mult)
+	if err != nil {
+		return 0, fmt.Errorf("%q: %w (out of range)", s, ErrBadTimeSpan)
 	}
 	if neg {
 		ns = -ns

@@ -30,7 +30,7 @@ func ParseDateTime(s string) (int64, error) {
 	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			ns, ok := timeNs(t)
+			ns, ok := UnixNanos(t)
 			if !ok {
 				return 0, fmt.Errorf("%q: %w", s, ErrDateTimeRange)
 			}
@@ -46,7 +46,9 @@ var (
 	maxTime = time.Unix(0, math.MaxInt64).UTC()
 )
 
-func timeNs(t time.Time) (int64, bool) {
+// UnixNanos returns t as nanoseconds since the Unix epoch, or false when t is
+// outside what an int64 of nanoseconds holds (1678-2262).
+func UnixNanos(t time.Time) (int64, bool) {
 	if t.Before(minTime) || t.After(maxTime) {
 		return 0, false
 	}
@@ -150,6 +152,6 @@ func parseISO(s string) (ns int64, ok, inRange bool) {
 	if t.Day() != d { // Feb 30 and the like
 		return 0, false, false
 	}
-	ns, inRange = timeNs(t)
+	ns, inRange = UnixNanos(t)
 	return ns, true, inRange
 }

@@ -124,7 +124,7 @@ func parseTimeSpanLiteral(raw string) (int64, error) {
 	unit := s[i:]
 	mult := int64(86400e9)
 	if unit != "" {
-		m, ok := timeUnits[unit]
+		m, ok := kusto.TimeSpanUnit(unit)
 		if !ok {
 			return 0, kusto.ErrBadTimeSpan
 		}
@@ -133,7 +133,7 @@ func parseTimeSpanLiteral(raw string) (int64, error) {
 	if strings.Count(s[:i], ".") > 1 {
 		return 0, kusto.ErrBadTimeSpan
 	}
-	ns, err := scaleNumber(s[:i], mult)
+	ns, err := kusto.ScaleDecimal(s[:i], mult)
 	if err != nil {
 		return 0, err
 	}
@@ -309,7 +309,7 @@ func (p *parser) jsonValue(b []byte) []byte {
 				}
 				k := p.tok()
 				if k.Kind != tString && k.Kind != tIdent {
-					p.failf(k.Pos, "expected a property name in dynamic object, found %s", p.desc(k))
+					p.failf(k.Pos, "expected a property name in dynamic object, found %s", desc(k))
 				}
 				p.advance()
 				q, _ := json.Marshal(k.Text)
@@ -325,7 +325,7 @@ func (p *parser) jsonValue(b []byte) []byte {
 			return append(b, '}')
 		}
 	}
-	p.failf(t.Pos, "expected a dynamic value (string, number, true, false, null, [...] or {...}), found %s", p.desc(t))
+	p.failf(t.Pos, "expected a dynamic value (string, number, true, false, null, [...] or {...}), found %s", desc(t))
 	return b
 }
 

@@ -326,9 +326,28 @@ func tokenPhrase(name string) string {
 
 // firstEBNF returns the first element of an EBNF sequence.
 func firstEBNF(s string) string {
-	s = strings.TrimSpace(s)
-	depth := 0
-	inQ := false
+	return splitEBNF(strings.TrimSpace(s), ' ')[0]
+}
+
+// splitAlternatives splits `("a" | "b")` into its alternatives (only at the
+// top level of a single group).
+func splitAlternatives(s string) []string {
+	end := strings.LastIndexByte(s, ')')
+	if !strings.HasPrefix(s, "(") || end < 0 {
+		return []string{s}
+	}
+	alts := splitEBNF(s[1:end], '|')
+	for i, a := range alts {
+		alts[i] = firstEBNF(a)
+	}
+	return alts
+}
+
+// splitEBNF splits EBNF text at sep where it stands outside quotes and
+// parentheses.
+func splitEBNF(s string, sep byte) []string {
+	var out []string
+	depth, inQ, last := 0, false, 0
 	for i := 0; i < len(s); i++ {
 		switch ch := s[i]; {
 		case ch == '"':
@@ -338,41 +357,12 @@ func firstEBNF(s string) string {
 			depth++
 		case ch == ')':
 			depth--
-		case ch == ' ' && depth == 0:
-			return s[:i]
+		case ch == sep && depth == 0:
+			out = append(out, s[last:i])
+			last = i + 1
 		}
 	}
-	return s
-}
-
-// splitAlternatives splits `("a" | "b")` into its alternatives (only at the
-// top level of a single group).
-func splitAlternatives(s string) []string {
-	if strings.HasPrefix(s, "(") {
-		end := strings.LastIndexByte(s, ')')
-		if end < 0 {
-			return []string{s}
-		}
-		inner := s[1:end]
-		var out []string
-		depth, inQ, last := 0, false, 0
-		for i := 0; i < len(inner); i++ {
-			switch ch := inner[i]; {
-			case ch == '"':
-				inQ = !inQ
-			case inQ:
-			case ch == '(':
-				depth++
-			case ch == ')':
-				depth--
-			case ch == '|' && depth == 0:
-				out = append(out, firstEBNF(strings.TrimSpace(inner[last:i])))
-				last = i + 1
-			}
-		}
-		return append(out, firstEBNF(strings.TrimSpace(inner[last:])))
-	}
-	return []string{s}
+	return append(out, s[last:])
 }
 
 // context says where an expected closing bracket or keyword belongs: the

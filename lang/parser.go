@@ -1,7 +1,6 @@
 package lang
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,7 +11,7 @@ import (
 	"github.com/prowl-hunt/prowl/lang/ast"
 )
 
-var errOverflow = errors.New("value out of range")
+var errOverflow = kusto.ErrOutOfRange
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
@@ -82,21 +81,9 @@ func (p *parser) acceptPunct(s string) bool {
 	return false
 }
 
-func (p *parser) desc(t *token) string {
-	switch t.Kind {
-	case tEOF:
-		return "end of query"
-	case tString:
-		return "string literal"
-	case tTyped:
-		return fmt.Sprintf("'%s(...)'", t.Text)
-	}
-	return fmt.Sprintf("'%s'", t.Text)
-}
-
 func (p *parser) expectPunct(s, what string) *token {
 	if !p.isPunct(s) {
-		p.failf(p.tok().Pos, "expected '%s'%s, found %s", s, what, p.desc(p.tok()))
+		p.failf(p.tok().Pos, "expected '%s'%s, found %s", s, what, desc(p.tok()))
 	}
 	return p.advance()
 }
@@ -118,7 +105,7 @@ func (p *parser) name(what string) (string, ast.Pos) {
 		p.advance()
 		return s, t.Pos
 	}
-	p.failf(t.Pos, "expected %s, found %s", what, p.desc(t))
+	p.failf(t.Pos, "expected %s, found %s", what, desc(t))
 	return "", t.Pos
 }
 
@@ -485,7 +472,7 @@ func (p *parser) parsePrimary() ast.Expr {
 			return &ast.Star{P: t.Pos}
 		}
 	}
-	p.failf(t.Pos, "expected an expression, found %s", p.desc(t))
+	p.failf(t.Pos, "expected an expression, found %s", desc(t))
 	return nil
 }
 

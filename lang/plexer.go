@@ -7,6 +7,7 @@ import (
 
 	plexer "github.com/alecthomas/participle/v2/lexer"
 
+	"github.com/prowl-hunt/prowl/kusto"
 	"github.com/prowl-hunt/prowl/lang/ast"
 )
 
@@ -302,12 +303,12 @@ func (ls *lexState) number(s string, p ast.Pos) token {
 	numText := s[:i]
 	if i < len(s) {
 		unit := s[i:]
-		mult, ok := timeUnits[unit]
+		mult, ok := kusto.TimeSpanUnit(unit)
 		if !ok || end < len(ls.src) && isDigit(ls.src[end]) {
 			ls.errorf(start, "bad timespan literal %q: unknown unit %q (use d, h, m, s, ms, microsecond, tick or their long names)", s, unit)
 			return token{Kind: tTimeSpan, Text: s, Pos: p, End: end}
 		}
-		ns, err := scaleNumber(numText, mult)
+		ns, err := kusto.ScaleDecimal(numText, mult)
 		if err != nil {
 			ls.errorf(start, "bad timespan literal %q: %v", s, err)
 		}

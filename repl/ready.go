@@ -42,26 +42,10 @@ func Ready(text string) bool {
 	if sig[0].Kind == Command {
 		return true
 	}
-	depth := 0
-	stmtStart := 0 // index in sig of the current statement's first token
-	for i, t := range sig {
-		if t.Kind != Punct {
-			continue
-		}
-		switch t.Text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			depth--
-		case ";":
-			if depth == 0 {
-				stmtStart = i + 1
-			}
-		}
-	}
-	if depth > 0 {
+	if bracketDepth(sig, false) > 0 {
 		return false
 	}
+	stmtStart := lastTopSemicolon(sig, len(sig)) + 1 // the current statement's first token
 	if stmtStart >= len(sig) {
 		return false // ends with ';': the query is still to come
 	}
@@ -89,8 +73,15 @@ func Ready(text string) bool {
 // Depth is the number of brackets open at the end of text (outside strings
 // and comments), for indenting continuation lines.
 func Depth(text string) int {
+	return bracketDepth(Tokenize(text), true)
+}
+
+// bracketDepth is the number of brackets open after toks. Unless clamp, a
+// closing bracket without its opening one counts (the result may be
+// negative); with clamp it is ignored.
+func bracketDepth(toks []Token, clamp bool) int {
 	depth := 0
-	for _, t := range Tokenize(text) {
+	for _, t := range toks {
 		if t.Kind != Punct {
 			continue
 		}
@@ -98,7 +89,9 @@ func Depth(text string) int {
 		case "(", "[", "{":
 			depth++
 		case ")", "]", "}":
-			depth = max(depth-1, 0)
+			if depth--; clamp {
+				depth = max(depth, 0)
+			}
 		}
 	}
 	return depth

@@ -4,7 +4,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/prowl-hunt/prowl/exec/fn/dyn"
 	"github.com/prowl-hunt/prowl/kusto"
@@ -206,19 +205,6 @@ func parseTimeSpan(s string) (int64, bool) {
 	}
 	ns, err := kusto.ParseTimeSpan(s)
 	return ns, err == nil
-}
-
-// minNs and maxNs bound what a datetime in nanoseconds can hold.
-var (
-	minTime = time.Unix(0, math.MinInt64).UTC()
-	maxTime = time.Unix(0, math.MaxInt64).UTC()
-)
-
-func timeNs(t time.Time) (int64, bool) {
-	if t.Before(minTime) || t.After(maxTime) {
-		return 0, false
-	}
-	return t.UnixNano(), true
 }
 
 // parseDateTime is todatetime's text rule (kusto.ParseDateTime); bad text

@@ -173,7 +173,7 @@ func kBinAt(_ *Context, v []value) value {
 func utc(ns int64) time.Time { return time.Unix(0, ns).UTC() }
 
 func fromTime(t time.Time) value {
-	ns, ok := timeNs(t)
+	ns, ok := kusto.UnixNanos(t)
 	if !ok {
 		return nullValue()
 	}
