@@ -197,11 +197,8 @@ func (e *Call) evalDict(c *Ctx, args []fn.Arg, k int) (Value, error) {
 	if err != nil {
 		return Value{}, fmt.Errorf("%s: %w", e.Name, err)
 	}
-	var idx []int32
-	if xi, ok := d.Indices().(*array.Int32); ok && d.NullN() == 0 {
-		idx = xi.Int32Values()
-	} else {
-		idx = dictIndices(d)
+	idx := dictIndices(d)
+	if d.NullN() > 0 { // a copy: null rows read the "" appended last
 		for i, j := range idx {
 			if j < 0 {
 				idx[i] = int32(vals.Len())
@@ -306,20 +303,18 @@ func distinctRows[K comparable](n int, key func(i int) K) (ids, firstRow []int32
 }
 
 // dictIndices returns the row → dictionary index of d, with -1 for null rows.
+// Without nulls and with int32 indices it is d's own index buffer: read only.
 func dictIndices(d *array.Dictionary) []int32 {
-	out := make([]int32, d.Len())
-	if xi, ok := d.Indices().(*array.Int32); ok {
-		copy(out, xi.Int32Values())
-	} else {
-		for i := range out {
-			out[i] = int32(d.GetValueIndex(i))
-		}
+	xi, ok := d.Indices().(*array.Int32)
+	if ok && d.NullN() == 0 {
+		return xi.Int32Values()
 	}
-	if d.NullN() > 0 {
-		for i := range out {
-			if d.IsNull(i) {
-				out[i] = -1
-			}
+	out := make([]int32, d.Len())
+	for i := range out {
+		if d.IsNull(i) {
+			out[i] = -1
+		} else {
+			out[i] = int32(d.GetValueIndex(i))
 		}
 	}
 	return out

@@ -260,10 +260,11 @@ func parseDateTime(s string) (int64, error) {
 	}
 	for _, layout := range logDateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			if t.Before(minTime) || t.After(maxTime) {
+			ns, ok := kusto.UnixNanos(t)
+			if !ok {
 				return 0, fmt.Errorf("%s: %w", s, ErrTimeRange)
 			}
-			return t.UnixNano(), nil
+			return ns, nil
 		}
 	}
 	return 0, fmt.Errorf("%q is not a datetime", s)
