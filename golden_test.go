@@ -20,19 +20,10 @@ import (
 
 var updateGolden = flag.Bool("update", false, "rewrite testdata/golden/*.csv from the current engine")
 
-// goldenConfig is the dataset the golden answers were frozen on; it is the same
-// as `prowl gen --rows 20000 --seed 7 --end 2026-01-01 --devices 50 --users 80`,
-// on which bench's crosscheck mode checked every answer against DuckDB
+// goldenConfig is the dataset the golden answers were frozen on; bench's
+// crosscheck mode checked every answer on it against DuckDB
 // (`make -C bench golden`).
-var goldenConfig = gen.Config{
-	Rows:    20_000,
-	Seed:    7,
-	End:     time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-	Devices: 50,
-	Users:   80,
-	// A short long tail keeps generation fast under -race.
-	TailDomains: 2000,
-}
+var goldenConfig = gen.GoldenConfig()
 
 // TestGolden runs every testdata/golden/*.kql query over the golden dataset and
 // compares its CSV output with the .csv beside it. Rows are compared as a

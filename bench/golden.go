@@ -6,27 +6,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/prowl-hunt/prowl/storage"
 	"github.com/prowl-hunt/prowl/storage/gen"
 )
 
-// goldenConfig is the dataset of ../testdata/golden. It must match
-// goldenConfig in ../golden_test.go, which regenerates the same rows in-process
-// (with the generator's built-in apps, unlike `prowl gen`, which adds the
-// discovery catalog's).
-var goldenConfig = gen.Config{
-	Rows:    20_000,
-	Seed:    7,
-	End:     time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
-	Devices: 50,
-	Users:   80,
-	// A short long tail keeps generation fast under -race.
-	TailDomains: 2000,
-}
+// goldenConfig is the dataset of ../testdata/golden (gen.GoldenConfig, which
+// ../golden_test.go regenerates in-process; with the generator's built-in
+// apps, unlike `prowl gen`, which adds the discovery catalog's).
+var goldenConfig = gen.GoldenConfig()
 
-const goldenMarker = "golden: gen.Config{Rows: 20000, Seed: 7, End: 2026-01-01, Devices: 50, Users: 80, TailDomains: 2000}"
+// goldenMarker records the configuration a cached golden dataset was made with.
+var goldenMarker = fmt.Sprintf("golden: %+v", goldenConfig)
 
 // ensureGolden writes the golden dataset into dir unless it is already there.
 func ensureGolden(ctx context.Context, dir string) error {

@@ -102,3 +102,19 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	return c, nil
 }
+
+// GoldenConfig is the dataset the end-to-end answers in testdata/golden were
+// frozen on (the root golden test) and checked against DuckDB on (bench's
+// crosscheck): 20,000 rows, seed 7, ending 2026-01-01, 50 devices, 80 users,
+// with the generator's built-in apps and a short long tail, which keeps
+// generation fast under -race.
+func GoldenConfig() Config {
+	return Config{
+		Rows:        20_000,
+		Seed:        7,
+		End:         time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+		Devices:     50,
+		Users:       80,
+		TailDomains: 2000,
+	}
+}
