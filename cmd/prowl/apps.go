@@ -51,10 +51,8 @@ func declareAppsFlags(fs *flag.FlagSet) *appsFlags {
 func runApps(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("apps", flag.ContinueOnError)
 	f := declareAppsFlags(fs)
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	format, err := pickFormat(e, *f.format)
 	if err != nil {
@@ -180,10 +178,8 @@ func declareIndicatorFlags(fs *flag.FlagSet) (data, format, out *string) {
 func runIndicators(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("indicators", flag.ContinueOnError)
 	data, format, out := declareIndicatorFlags(fs)
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	db, err := openDB(e, *data)
 	if err != nil {

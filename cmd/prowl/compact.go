@@ -32,10 +32,8 @@ func declareCompactFlags(fs *flag.FlagSet) (data, table *string) {
 func runCompact(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("compact", flag.ContinueOnError)
 	data, table := declareCompactFlags(fs)
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	dir, err := resolveDataDir(e, *data)
 	if err != nil {

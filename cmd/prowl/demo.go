@@ -99,10 +99,8 @@ func demoSteps(device string) []demoStep {
 func runDemo(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	data, rows := declareDemoFlags(fs)
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	dir, err := resolveDataDir(e, *data)
 	if err != nil {

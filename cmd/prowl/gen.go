@@ -52,10 +52,8 @@ func declareGenFlags(fs *flag.FlagSet) *genFlags {
 func runGen(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	f := declareGenFlags(fs)
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	if *f.out == "" {
 		return usagef("--out DIR is required")

@@ -196,6 +196,16 @@ func printCommandHelp(w io.Writer, c *command) {
 	}
 }
 
+// parseNoArgs parses the flags of a command that takes no positional
+// arguments.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	pos, err := parseFlags(fs, args)
+	if err == nil && len(pos) > 0 {
+		err = usagef("unexpected argument %q", pos[0])
+	}
+	return err
+}
+
 // parseFlags parses args with flags and positional arguments in any order
 // (`prowl query 'T | take 1' --format csv` and `prowl query --format csv 'T'`
 // both work); "--" ends flag parsing. It returns the positional arguments.

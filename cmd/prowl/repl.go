@@ -44,12 +44,8 @@ results printed; the exit status is 1 when any of them failed.`,
 func runRepl(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("repl", flag.ContinueOnError)
 	data := dataDirFlag(fs)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	dir, err := resolveDataDir(e, *data)
 	if err != nil {

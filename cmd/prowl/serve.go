@@ -56,10 +56,8 @@ func declareServeFlags(fs *flag.FlagSet) *serveFlags {
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	f := declareServeFlags(fs)
-	if pos, err := parseFlags(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		return usagef("unexpected argument %q", pos[0])
 	}
 	token := *f.token
 	if token == "" {
