@@ -7,7 +7,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/prowl-hunt/prowl/discovery/catalog"
 	"github.com/prowl-hunt/prowl/discovery/score"
@@ -154,20 +153,13 @@ func (s *Service) functions() []scalarFunc {
 	}
 }
 
-func mem(ctx *fn.Context) memory.Allocator {
-	if ctx != nil && ctx.Mem != nil {
-		return ctx.Mem
-	}
-	return memory.DefaultAllocator
-}
-
 // stringKernel maps a string function over a String argument. The engine
 // calls kernels of one varying argument on dictionary values, so f runs once
 // per distinct value there.
 func stringKernel(f func(string) string) fn.Kernel {
 	return func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
 		in, ok := args[0].Array.(*array.String)
-		b := array.NewStringBuilder(mem(ctx))
+		b := array.NewStringBuilder(ctx.Allocator())
 		defer b.Release()
 		b.Reserve(n)
 		b.ReserveData(n * 8)
@@ -202,7 +194,7 @@ func stringKernel(f func(string) string) fn.Kernel {
 
 func realKernel(ctx *fn.Context, arg fn.Arg, n int, f func(string) (float64, bool)) (arrow.Array, error) {
 	in, _ := arg.Array.(*array.String)
-	b := array.NewFloat64Builder(mem(ctx))
+	b := array.NewFloat64Builder(ctx.Allocator())
 	defer b.Release()
 	b.Reserve(n)
 	at := func(i int) string {
@@ -240,7 +232,7 @@ func realKernel(ctx *fn.Context, arg fn.Arg, n int, f func(string) (float64, boo
 
 func timeKernel(ctx *fn.Context, arg fn.Arg, n int, f func(string) (int64, bool)) (arrow.Array, error) {
 	in, _ := arg.Array.(*array.String)
-	b := array.NewTimestampBuilder(mem(ctx), &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"})
+	b := array.NewTimestampBuilder(ctx.Allocator(), &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"})
 	defer b.Release()
 	b.Reserve(n)
 	for i := 0; i < n; i++ {
@@ -286,7 +278,7 @@ func num(a fn.Arg, r int) float64 {
 func deviceKernel(f func(score.DeviceRisk) string) fn.Kernel {
 	return func(ctx *fn.Context, args []fn.Arg, n int, out kusto.Type) (arrow.Array, error) {
 		daily, _ := args[0].Array.(*array.String)
-		b := array.NewStringBuilder(mem(ctx))
+		b := array.NewStringBuilder(ctx.Allocator())
 		defer b.Release()
 		b.Reserve(n)
 		for i := 0; i < n; i++ {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/prowl-hunt/prowl"
 	"github.com/prowl-hunt/prowl/exec/fn"
@@ -87,10 +86,7 @@ func main() {
 
 // isCorpHost is the kernel of is_corp_host: one pass over a batch of strings.
 func isCorpHost(ctx *fn.Context, args []fn.Arg, n int, _ kusto.Type) (arrow.Array, error) {
-	mem := ctx.Mem
-	if mem == nil {
-		mem = memory.DefaultAllocator
-	}
+	mem := ctx.Allocator()
 	hosts := args[0].Array.(*array.String)
 	b := array.NewBooleanBuilder(mem)
 	defer b.Release()

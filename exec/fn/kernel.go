@@ -30,6 +30,15 @@ type Context struct {
 	Now time.Time
 }
 
+// Allocator is the allocator kernels build results with: Mem, or Arrow's
+// default when there is none (a nil Context included).
+func (c *Context) Allocator() memory.Allocator {
+	if c != nil && c.Mem != nil {
+		return c.Mem
+	}
+	return memory.DefaultAllocator
+}
+
 // Kernel evaluates a scalar function over one batch of n rows and returns an
 // array of length n of the result type out (karrow.DataType(out)). It must not
 // retain the arguments. Bad values give nulls (Kusto semantics), never errors;
