@@ -200,11 +200,6 @@ func (c *Catalog) Refresh() error {
 	return nil
 }
 
-// schemaFor returns the table's schema for scanning and writing.
-func (c *Catalog) schemaFor(table string) (kusto.Schema, bool, error) {
-	return c.TableSchema(table)
-}
-
 // unionSchema returns base followed by every column of the files not already in
 // it, in order of first appearance. Conflicting types among files widen
 // int→long→real; any other conflict keeps the first type seen (the scan then

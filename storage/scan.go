@@ -115,7 +115,7 @@ func (m *Morsel) RowGroup() int { return m.rg }
 // Scan opens the files of the table that the spec's time range and filters
 // leave, prunes their row groups and returns the morsels to read.
 func (c *Catalog) Scan(ctx context.Context, spec ScanSpec) (*Scan, error) {
-	full, ok, err := c.schemaFor(spec.Table)
+	full, ok, err := c.TableSchema(spec.Table)
 	if err != nil {
 		return nil, fmt.Errorf("scan: %w", err)
 	}
