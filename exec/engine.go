@@ -247,33 +247,34 @@ func (e *Engine) kernel(name string) (fn.Kernel, bool) {
 }
 
 // storedLets returns the stored functions a query text may use: those whose
-// name appears in it or in the text of another one it uses.
+// name appears in it or in the text of another one it uses, each after the
+// ones its own text names (they are bound as lets in that order).
 func (e *Engine) storedLets(text string) ([]*ast.LetStmt, error) {
 	e.mu.RLock()
 	stored := append([]*storedFunc(nil), e.stored...)
 	e.mu.RUnlock()
-	used := make([]bool, len(stored))
-	texts := []string{text}
-	for len(texts) > 0 {
-		t := texts[len(texts)-1]
-		texts = texts[:len(texts)-1]
-		for i, f := range stored {
-			if !used[i] && strings.Contains(t, f.name) {
-				used[i] = true
-				texts = append(texts, f.text)
-			}
-		}
-	}
+	seen := make([]bool, len(stored))
 	var lets []*ast.LetStmt
-	for i, f := range stored {
-		if !used[i] {
-			continue
+	var visit func(text string) error
+	visit = func(text string) error {
+		for i, f := range stored {
+			if seen[i] || !strings.Contains(text, f.name) {
+				continue
+			}
+			seen[i] = true
+			if err := visit(f.text); err != nil {
+				return err
+			}
+			let, err := f.let()
+			if err != nil {
+				return err
+			}
+			lets = append(lets, let)
 		}
-		let, err := f.let()
-		if err != nil {
-			return nil, err
-		}
-		lets = append(lets, let)
+		return nil
+	}
+	if err := visit(text); err != nil {
+		return nil, err
 	}
 	return lets, nil
 }
